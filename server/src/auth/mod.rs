@@ -1,0 +1,8 @@
+//! Authentication: JWTs, passwords, one-time mail tokens, and the caller extractor.
+
+pub mod caller;
+pub mod jwt;
+pub mod one_time;
+pub mod password;
+
+pub use caller::{Authenticated, Caller, CurrentUser};

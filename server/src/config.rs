@@ -1,0 +1,104 @@
+//! The one typed settings tree. Every flag has an `OPEN_EVENT_<FLAG>` env var.
+
+use std::net::SocketAddr;
+
+use clap::{Parser, ValueEnum};
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Settings of the server, read once at start from CLI flags and env vars.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "open-event-server",
+    version,
+    about = "Open Event API server (JSON:API)"
+)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "OPEN_EVENT_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Database URL: `sqlite://…` (embedded) or `postgres://…`.
+    #[arg(
+        long,
+        env = "OPEN_EVENT_DATABASE_URL",
+        default_value = "sqlite://open-event.db?mode=rwc"
+    )]
+    pub database_url: String,
+
+    /// Secret for signing JWTs and one-time tokens. Set it in production.
+    #[arg(
+        long,
+        env = "OPEN_EVENT_JWT_SECRET",
+        default_value = "dev-secret-change-me",
+        hide_env_values = true
+    )]
+    pub jwt_secret: String,
+
+    /// Access token lifetime in seconds.
+    #[arg(long, env = "OPEN_EVENT_ACCESS_TOKEN_TTL", default_value_t = 86_400)]
+    pub access_token_ttl: i64,
+
+    /// Refresh token lifetime in seconds.
+    #[arg(
+        long,
+        env = "OPEN_EVENT_REFRESH_TOKEN_TTL",
+        default_value_t = 31_536_000
+    )]
+    pub refresh_token_ttl: i64,
+
+    /// Lifetime of email-verification and password-reset tokens in seconds.
+    #[arg(long, env = "OPEN_EVENT_MAIL_TOKEN_TTL", default_value_t = 86_400)]
+    pub mail_token_ttl: i64,
+
+    /// Email of the super admin created (or promoted) at start.
+    #[arg(long, env = "OPEN_EVENT_ADMIN_EMAIL")]
+    pub admin_email: Option<String>,
+
+    /// Password of the bootstrapped super admin (at least 8 characters).
+    #[arg(long, env = "OPEN_EVENT_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+
+    /// Log format.
+    #[arg(long, env = "OPEN_EVENT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Base URL of the frontend, used in links sent by mail.
+    #[arg(
+        long,
+        env = "OPEN_EVENT_FRONTEND_URL",
+        default_value = "http://localhost:4200"
+    )]
+    pub frontend_url: String,
+
+    /// Allowed CORS origins (comma separated); `*` allows any.
+    #[arg(long, env = "OPEN_EVENT_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+}
+
+impl Settings {
+    /// Settings for tests and embedding: defaults, a port-0 bind and the given database.
+    pub fn for_tests(database_url: &str) -> Self {
+        Settings {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url: database_url.to_owned(),
+            jwt_secret: "test-secret".to_owned(),
+            access_token_ttl: 3600,
+            refresh_token_ttl: 86_400,
+            mail_token_ttl: 3600,
+            admin_email: None,
+            admin_password: None,
+            log_format: LogFormat::Text,
+            frontend_url: "http://localhost:4200".to_owned(),
+            cors_origins: Vec::new(),
+        }
+    }
+}

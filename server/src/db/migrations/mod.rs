@@ -1,0 +1,15 @@
+//! Schema migrations, run at start (idempotent, tracked in `seaql_migrations`).
+
+use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_init;
+
+/// The server's migrator.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_init::Migration)]
+    }
+}

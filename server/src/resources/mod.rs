@@ -1,0 +1,60 @@
+//! Resource declarations: attributes, relationships and who sees which rows.
+//! The registry lets documents follow relationships across types.
+
+pub mod event;
+pub mod role;
+pub mod user;
+pub mod users_events_role;
+
+use sea_orm::{
+    Condition,
+    sea_query::{Expr, ExprTrait, Query, SelectStatement},
+};
+
+use crate::{
+    db::entities::role::EVENT_ROLES,
+    jsonapi::{DynResource, Meta},
+};
+
+static EVENTS: Meta<event::EventResource> = Meta::new();
+static USERS: Meta<user::UserResource> = Meta::new();
+static ROLES: Meta<role::RoleResource> = Meta::new();
+static USERS_EVENTS_ROLES: Meta<users_events_role::UsersEventsRoleResource> = Meta::new();
+
+/// Every resource.
+pub fn all() -> [&'static dyn DynResource; 4] {
+    [&EVENTS, &USERS, &ROLES, &USERS_EVENTS_ROLES]
+}
+
+/// A resource by JSON:API type.
+pub fn lookup(type_name: &str) -> Option<&'static dyn DynResource> {
+    all().into_iter().find(|r| r.type_name() == type_name)
+}
+
+/// A condition that matches nothing.
+pub fn nothing() -> Condition {
+    Condition::all().add(Expr::val(1).eq(0))
+}
+
+/// Ids of the events where `user_id` holds one of `roles`.
+pub fn events_with_role(user_id: i64, roles: &[&str]) -> SelectStatement {
+    let role_ids = Query::select()
+        .column(("roles", "id"))
+        .from("roles")
+        .and_where(Expr::col(("roles", "name")).is_in(roles.iter().map(|r| (*r).to_owned())))
+        .to_owned();
+    Query::select()
+        .column(("users_events_roles", "event_id"))
+        .from("users_events_roles")
+        .and_where(Expr::col(("users_events_roles", "user_id")).eq(user_id))
+        .and_where(Expr::col(("users_events_roles", "role_id")).in_subquery(role_ids))
+        .to_owned()
+}
+
+/// Every event role name.
+pub fn any_event_role() -> Vec<&'static str> {
+    EVENT_ROLES.iter().map(|(name, _)| *name).collect()
+}
+
+/// The roles that organize an event (the handbook's "event organizer").
+pub const ORGANIZER_ROLES: &[&str] = &["owner", "organizer", "coorganizer"];

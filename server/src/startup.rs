@@ -1,0 +1,211 @@
+//! Building the application: database, state, routes, middleware, listener.
+
+use std::time::Duration;
+
+use poem::{
+    Endpoint, EndpointExt, IntoResponse, Response, Route,
+    endpoint::make_sync,
+    get, handler,
+    http::StatusCode,
+    listener::{Acceptor, Listener, TcpListener},
+    middleware::{CatchPanic, Cors},
+    web::Html,
+};
+
+use crate::{
+    api,
+    auth::password,
+    config::Settings,
+    db,
+    error::{ApiError, render_poem_error},
+    jsonapi::negotiation::negotiate,
+    state::AppState,
+};
+
+/// Errors while starting.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// The listener could not bind.
+    #[error("bind {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The settings are inconsistent.
+    #[error("config: {0}")]
+    Config(String),
+    /// Serving failed.
+    #[error("server: {0}")]
+    Serve(#[from] std::io::Error),
+}
+
+/// The full HTTP endpoint for a state: API, spec, docs, middleware.
+pub fn app(state: AppState) -> impl Endpoint<Output = Response> + 'static {
+    let service = api::service();
+    let spec = api::spec_json(&service);
+    let spec_text = serde_json::to_string_pretty(&spec).unwrap_or_default();
+    let docs_html = service
+        .swagger_ui_html()
+        .replacen(&service.spec(), &spec_text, 1);
+    let spec_body = spec_text.clone();
+    let cors = cors(&state.settings);
+    Route::new()
+        .nest("/", service)
+        .at(
+            "/openapi.json",
+            make_sync(move |_| {
+                Response::builder()
+                    .content_type("application/json")
+                    .body(spec_body.clone())
+            }),
+        )
+        .at("/docs", make_sync(move |_| Html(docs_html.clone())))
+        .at("/", get(root))
+        .around(negotiate)
+        .catch_all_error(|err| async move { render_poem_error(err) })
+        .with(
+            CatchPanic::new()
+                .with_handler(|_| ApiError::internal("handler panicked").as_response_ext()),
+        )
+        .with(cors)
+        .data(state)
+}
+
+#[handler]
+fn root() -> Response {
+    Response::builder()
+        .status(StatusCode::FOUND)
+        .header("Location", "/docs")
+        .finish()
+}
+
+fn cors(settings: &Settings) -> Cors {
+    let mut cors = Cors::new()
+        .allow_headers(["Authorization", "Content-Type", "Accept"])
+        .expose_headers(["Location"])
+        .max_age(600);
+    for origin in &settings.cors_origins {
+        if origin != "*" {
+            cors = cors.allow_origin(origin.as_str());
+        }
+    }
+    cors
+}
+
+/// Opens the database and bootstraps the super admin.
+pub async fn prepare(settings: &Settings) -> Result<sea_orm::DatabaseConnection, StartupError> {
+    let db = db::connect(&settings.database_url).await?;
+    match (&settings.admin_email, &settings.admin_password) {
+        (Some(email), Some(pw)) => {
+            if pw.chars().count() < password::MIN_PASSWORD_LEN {
+                return Err(StartupError::Config(format!(
+                    "--admin-password must have at least {} characters",
+                    password::MIN_PASSWORD_LEN
+                )));
+            }
+            let hash = password::hash(pw).map_err(|e| StartupError::Config(e.to_string()))?;
+            let admin = db::users::bootstrap_super_admin(&db, email, hash).await?;
+            tracing::info!(email = %admin.email, id = admin.id, "super admin ready");
+        }
+        (None, None) => {}
+        _ => {
+            return Err(StartupError::Config(
+                "--admin-email and --admin-password go together".into(),
+            ));
+        }
+    }
+    Ok(db)
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    acceptor: poem::listener::TcpAcceptor,
+    state: AppState,
+    port: u16,
+}
+
+impl Application {
+    /// Opens the database, runs migrations, bootstraps the admin and binds.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let db = prepare(&settings).await?;
+        let addr = settings.bind;
+        let acceptor = TcpListener::bind(addr)
+            .into_acceptor()
+            .await
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        let port = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().map(|s| s.port()))
+            .unwrap_or(addr.port());
+        Ok(Application {
+            acceptor,
+            state: AppState::new(settings, db),
+            port,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (database, settings).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then drains for up to 10 s.
+    pub async fn run_until<F>(self, shutdown: F) -> Result<(), StartupError>
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        poem::Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(app(self.state), shutdown, Some(Duration::from_secs(10)))
+            .await?;
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown signal received, draining connections");
+}
+
+trait AsResponseExt {
+    fn as_response_ext(&self) -> Response;
+}
+
+impl AsResponseExt for ApiError {
+    fn as_response_ext(&self) -> Response {
+        poem::error::ResponseError::as_response(self)
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_into_response(r: Response) -> impl IntoResponse {
+    r
+}

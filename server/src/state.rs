@@ -1,0 +1,34 @@
+//! Shared application state, reached by handlers through `Data<&AppState>`.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::{auth::jwt::JwtKeys, config::Settings};
+
+/// Everything a request handler needs.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// Settings read at start.
+    pub settings: Arc<Settings>,
+    /// JWT keys and lifetimes.
+    pub jwt: Arc<JwtKeys>,
+}
+
+impl AppState {
+    /// State from settings and a connected database.
+    pub fn new(settings: Settings, db: DatabaseConnection) -> Self {
+        let jwt = JwtKeys::new(
+            &settings.jwt_secret,
+            settings.access_token_ttl,
+            settings.refresh_token_ttl,
+        );
+        AppState {
+            db,
+            settings: Arc::new(settings),
+            jwt: Arc::new(jwt),
+        }
+    }
+}
