@@ -301,10 +301,7 @@ impl AuthApi {
             .one(&txn)
             .await?
             .filter(|u| u.deleted_at.is_none() && u.email == payload.email)
-            .ok_or_else(|| {
-                ApiError::bad_request("The token is invalid, expired or already used.")
-                    .at_pointer("/data/token")
-            })?;
+            .ok_or_else(one_time::invalid)?;
         one_time::consume(&txn, &payload).await?;
         let mut am: user::ActiveModel = user.into();
         am.is_verified = Set(true);
@@ -410,10 +407,7 @@ impl AuthApi {
             .filter(|u| {
                 u.deleted_at.is_none() && u.token_version == payload.ver && u.email == payload.email
             })
-            .ok_or_else(|| {
-                ApiError::bad_request("The token is invalid, expired or already used.")
-                    .at_pointer("/data/token")
-            })?;
+            .ok_or_else(one_time::invalid)?;
         one_time::consume(&txn, &payload).await?;
         set_password(&txn, user, &body.data.password, true).await?;
         txn.commit().await?;

@@ -79,7 +79,8 @@ pub fn issue(
     Ok(format!("{body}.{sig}"))
 }
 
-fn invalid() -> ApiError {
+/// The one error for any bad, expired or used token.
+pub fn invalid() -> ApiError {
     ApiError::new(
         poem::http::StatusCode::BAD_REQUEST,
         "invalid-token",

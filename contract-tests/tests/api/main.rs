@@ -1,0 +1,7 @@
+//! The HTTP-level suite: the real app on port 0 through one helper.
+
+mod auth;
+mod errors;
+mod negotiation;
+mod support;
+mod users;

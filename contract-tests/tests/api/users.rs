@@ -1,0 +1,182 @@
+//! Registration and profiles.
+
+use serde_json::json;
+
+use crate::support::{app, assert_error, register_and_login, user_doc};
+
+#[tokio::test]
+async fn registration_returns_201_with_location_and_hides_the_password() {
+    let app = app().await;
+    let r = app
+        .post("/v1/users", None, &user_doc("New@Example.com", "password1"))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.body["data"]["id"].as_str().unwrap();
+    assert_eq!(
+        r.header("location"),
+        Some(format!("/v1/users/{id}").as_str())
+    );
+    let attrs = &r.body["data"]["attributes"];
+    assert_eq!(attrs["email"], "new@example.com");
+    assert_eq!(attrs["is-verified"], false);
+    assert!(attrs.get("password").is_none() && !r.text.contains("argon2"));
+}
+
+#[tokio::test]
+async fn duplicate_email_is_409_case_insensitively() {
+    let app = app().await;
+    assert_eq!(
+        app.post("/v1/users", None, &user_doc("dup@example.com", "password1"))
+            .await
+            .status,
+        201
+    );
+    let r = app
+        .post("/v1/users", None, &user_doc("DUP@example.com", "password2"))
+        .await;
+    assert_error(&r, 409, "conflict");
+    assert_eq!(r.error_pointer(), "/data/attributes/email");
+}
+
+#[tokio::test]
+async fn short_passwords_and_bad_emails_are_422() {
+    let app = app().await;
+    let r = app
+        .post("/v1/users", None, &user_doc("short@example.com", "1234567"))
+        .await;
+    assert_error(&r, 422, "invalid-attribute");
+    assert_eq!(r.error_pointer(), "/data/attributes/password");
+    let r = app
+        .post("/v1/users", None, &user_doc("not-an-email", "password1"))
+        .await;
+    assert_eq!(r.error_pointer(), "/data/attributes/email");
+}
+
+#[tokio::test]
+async fn staff_flags_need_a_super_admin() {
+    let app = app().await;
+    let mut doc = user_doc("sneaky@example.com", "password1");
+    doc["data"]["attributes"]["is-admin"] = json!(true);
+    let r = app.post("/v1/users", None, &doc).await;
+    assert_error(&r, 403, "forbidden");
+    assert_eq!(r.error_pointer(), "/data/attributes/is-admin");
+
+    let (id, token) = register_and_login(&app, "self@example.com", "password1").await;
+    for field in ["is-admin", "is-super-admin", "is-verified", "is-blocked"] {
+        let r = app
+            .patch(
+                &format!("/v1/users/{id}"),
+                Some(&token),
+                &json!({"data": {"type": "user", "id": id, "attributes": {field: true}}}),
+            )
+            .await;
+        assert_error(&r, 403, "forbidden");
+        assert_eq!(r.error_pointer(), format!("/data/attributes/{field}"));
+    }
+}
+
+#[tokio::test]
+async fn a_super_admin_makes_admins() {
+    let app = open_event_contract_tests::TestApp::spawn_with(|s| {
+        s.admin_email = Some("root@example.com".into());
+        s.admin_password = Some("rootpassword".into());
+    })
+    .await
+    .unwrap();
+    let root = app.login("root@example.com", "rootpassword").await;
+    let root = root.body["access_token"].as_str().unwrap().to_owned();
+    let (id, _) = register_and_login(&app, "promote@example.com", "password1").await;
+    let r = app
+        .patch(
+            &format!("/v1/users/{id}"),
+            Some(&root),
+            &json!({"data": {"type": "user", "id": id, "attributes": {"is-admin": true}}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["data"]["attributes"]["is-admin"], true);
+}
+
+#[tokio::test]
+async fn users_see_themselves_only_and_staff_see_everyone() {
+    let app = open_event_contract_tests::TestApp::spawn_with(|s| {
+        s.admin_email = Some("root@example.com".into());
+        s.admin_password = Some("rootpassword".into());
+    })
+    .await
+    .unwrap();
+    let (a, ta) = register_and_login(&app, "a@example.com", "password1").await;
+    let (b, _) = register_and_login(&app, "b@example.com", "password1").await;
+    assert_eq!(
+        app.get(&format!("/v1/users/{a}"), Some(&ta)).await.status,
+        200
+    );
+    assert_error(
+        &app.get(&format!("/v1/users/{b}"), Some(&ta)).await,
+        404,
+        "not-found",
+    );
+    assert_error(
+        &app.get(&format!("/v1/users/{a}"), None).await,
+        401,
+        "unauthorized",
+    );
+    assert_eq!(app.get("/v1/users", Some(&ta)).await.ids(), vec![a.clone()]);
+    assert_error(&app.get("/v1/users", None).await, 401, "unauthorized");
+    let root = app.login("root@example.com", "rootpassword").await;
+    let root = root.body["access_token"].as_str().unwrap().to_owned();
+    let all = app.get("/v1/users", Some(&root)).await;
+    assert_eq!(all.body["meta"]["count"], 3);
+    assert_eq!(
+        app.get(&format!("/v1/users/{b}"), Some(&root)).await.status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn users_update_their_profile_and_a_new_email_must_be_verified_again() {
+    let app = app().await;
+    let (id, token) = register_and_login(&app, "old@example.com", "password1").await;
+    let r = app
+        .patch(
+            &format!("/v1/users/{id}"),
+            Some(&token),
+            &json!({"data": {"type": "user", "id": id, "attributes": {"first-name": "Ada", "email": "new@example.com"}}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["data"]["attributes"]["first-name"], "Ada");
+    assert_eq!(r.body["data"]["attributes"]["is-verified"], false);
+    assert_eq!(app.mails_to("new@example.com").await.len(), 1);
+    let r = app
+        .patch(
+            &format!("/v1/users/{id}"),
+            Some(&token),
+            &json!({"data": {"type": "user", "id": "999", "attributes": {}}}),
+        )
+        .await;
+    assert_error(&r, 409, "id-mismatch");
+    let r = app
+        .patch(
+            &format!("/v1/users/{id}"),
+            Some(&token),
+            &json!({"data": {"type": "user", "id": id, "attributes": {"password": "newpassword"}}}),
+        )
+        .await;
+    assert_error(&r, 422, "invalid-attribute");
+}
+
+#[tokio::test]
+async fn deleting_yourself_ends_your_sessions() {
+    let app = app().await;
+    let (id, token) = register_and_login(&app, "bye@example.com", "password1").await;
+    let r = app.delete(&format!("/v1/users/{id}"), Some(&token)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["meta"]["message"], "Object successfully deleted");
+    assert_error(
+        &app.get(&format!("/v1/users/{id}"), Some(&token)).await,
+        401,
+        "unauthorized",
+    );
+    assert_eq!(app.login("bye@example.com", "password1").await.status, 401);
+}
