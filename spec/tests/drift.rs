@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The committed artifacts must equal what the code generates.
 
 #[test]

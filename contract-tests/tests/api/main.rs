@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The HTTP-level suite: the real app on port 0 through one helper.
 
 mod auth;

@@ -324,10 +324,10 @@ impl AuthApi {
         body: Json<EmailRequest>,
     ) -> Result<Json<Message>, Errs<{ BAD_REQUEST | NOT_ACCEPTABLE | UNSUPPORTED_MEDIA_TYPE }>>
     {
-        if let Some(user) = db::users::by_email(&state.db, &body.data.email).await? {
-            if !user.is_verified {
-                super::users::send_verification(&state, &user).await?;
-            }
+        if let Some(user) = db::users::by_email(&state.db, &body.data.email).await?
+            && !user.is_verified
+        {
+            super::users::send_verification(&state, &user).await?;
         }
         Ok(message(
             "If the address is registered and unverified, a verification mail is on its way",

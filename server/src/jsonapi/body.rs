@@ -251,11 +251,10 @@ pub fn parse(doc: Value, res: &dyn DynResource, mode: Mode<'_>) -> Result<Parsed
                 }
             }
             Some(value) => {
-                let writable = match (field.access, mode) {
-                    (Access::ReadOnly, _) => false,
-                    (Access::CreateOnly | Access::CreateSecret, Mode::Update(_)) => false,
-                    _ => true,
-                };
+                let writable = !matches!(
+                    (field.access, mode),
+                    (Access::ReadOnly, _) | (Access::CreateOnly | Access::CreateSecret, Mode::Update(_))
+                );
                 if !writable {
                     errors.push(ApiError::invalid(
                         pointer,

@@ -155,7 +155,7 @@ fn leaf(
                     _ => return Err(bad(format!("`{op}` cannot compare with null."))),
                 }
             } else {
-                compare(col, op, Expr::val(to_value(field, val)?).into())?
+                compare(col, op, Expr::val(to_value(field, val)?))?
             }
         }
         "like" => col.like(text(val, name)?),

@@ -58,3 +58,46 @@ pub fn any_event_role() -> Vec<&'static str> {
 
 /// The roles that organize an event (the handbook's "event organizer").
 pub const ORGANIZER_ROLES: &[&str] = &["owner", "organizer", "coorganizer"];
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use sea_orm::EntityTrait;
+
+    use super::*;
+    use crate::jsonapi::{RelKind, Resource};
+
+    fn check<R: Resource>()
+    where
+        <R::Entity as EntityTrait>::Column: FromStr,
+    {
+        for f in R::FIELDS {
+            assert!(
+                <R::Entity as EntityTrait>::Column::from_str(f.column).is_ok(),
+                "{}: field {} names missing column {}",
+                R::TYPE,
+                f.name,
+                f.column
+            );
+        }
+        for r in R::RELATIONSHIPS {
+            let target = lookup(r.target).unwrap_or_else(|| panic!("{}: unknown target {}", R::TYPE, r.target));
+            if let RelKind::BelongsTo { fk } = r.kind {
+                assert!(<R::Entity as EntityTrait>::Column::from_str(fk).is_ok(), "{}: missing fk {fk}", R::TYPE);
+            }
+            assert!(!target.table().is_empty());
+        }
+    }
+
+    #[test]
+    fn declarations_name_real_columns_and_registered_targets() {
+        check::<event::EventResource>();
+        check::<user::UserResource>();
+        check::<role::RoleResource>();
+        check::<users_events_role::UsersEventsRoleResource>();
+        let mut types: Vec<_> = all().iter().map(|r| r.type_name()).collect();
+        types.dedup();
+        assert_eq!(types.len(), all().len());
+    }
+}
