@@ -13,6 +13,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod jsonapi;
+pub mod permissions;
 pub mod resources;
 pub mod startup;
 pub mod state;

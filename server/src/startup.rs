@@ -73,6 +73,7 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> + 'static {
                 .with_handler(|_| ApiError::internal("handler panicked").as_response_ext()),
         )
         .with(cors)
+        .with(poem::middleware::Tracing)
         .data(state)
 }
 

@@ -1,5 +1,5 @@
 //! The API contract as committed artifacts, generated from the server's code:
-//! `spec/openapi.json`. Regenerate with `cargo run -p open-event-spec`; the
+//! `spec/openapi.json` and the permission handbook `spec/permissions.md`. Regenerate with `cargo run -p open-event-spec`; the
 //! drift test fails when the committed files differ from the code.
 
 use std::path::{Path, PathBuf};
@@ -25,10 +25,16 @@ pub fn openapi_json() -> String {
 
 /// Every generated artifact.
 pub fn artifacts() -> Vec<Artifact> {
-    vec![Artifact {
-        name: "openapi.json",
-        content: openapi_json(),
-    }]
+    vec![
+        Artifact {
+            name: "openapi.json",
+            content: openapi_json(),
+        },
+        Artifact {
+            name: "permissions.md",
+            content: open_event_server::api::permissions_handbook(),
+        },
+    ]
 }
 
 /// The `spec/` directory of this crate.

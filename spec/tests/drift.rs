@@ -56,3 +56,24 @@ fn the_spec_is_openapi_3_with_every_operation_named_and_documented() {
     }
     assert!(spec["components"]["securitySchemes"]["jwt"].is_object());
 }
+
+#[test]
+fn every_v1_operation_carries_its_permissions() {
+    let spec: serde_json::Value = serde_json::from_str(&open_event_spec::openapi_json()).unwrap();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        if !path.starts_with("/v1/") {
+            continue;
+        }
+        for (method, op) in item.as_object().unwrap() {
+            let p = &op["x-permissions"];
+            assert!(p.is_object(), "{method} {path} has no x-permissions");
+            assert!(
+                p["rules"].as_array().is_some_and(|r| !r.is_empty()),
+                "{method} {path}: no rules"
+            );
+            assert_eq!(p["denials"]["unauthenticated"], 401);
+            assert_eq!(p["denials"]["hidden"], 404);
+            assert_eq!(p["denials"]["forbidden"], 403);
+        }
+    }
+}

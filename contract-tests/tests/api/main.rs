@@ -3,6 +3,7 @@
 
 mod auth;
 mod errors;
+mod matrix;
 mod negotiation;
 mod support;
 mod users;

@@ -209,7 +209,8 @@ impl AuthApi {
         &self,
         state: poem::web::Data<&AppState>,
         #[oai(name = "Authorization")] authorization: Header<Option<String>>,
-    ) -> Result<Json<AccessToken>, Errs<{ UNAUTHORIZED | NOT_ACCEPTABLE }>> {
+    ) -> Result<Json<AccessToken>, Errs<{ UNAUTHORIZED | NOT_ACCEPTABLE | UNSUPPORTED_MEDIA_TYPE }>>
+    {
         let header = authorization.0.ok_or_else(|| {
             ApiError::unauthorized("Send the refresh token as `Authorization: JWT <token>`.")
         })?;

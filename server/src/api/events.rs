@@ -1,27 +1,25 @@
-//! `/v1/events`: events by id or identifier, their creator and role grants.
+//! `/v1/events`: events by id or identifier, their creator, role grants and invites.
 
 use chrono::Duration;
-use poem::Request;
+use poem::{Request, web::Data};
 use poem_openapi::{OpenApi, param::Path};
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, Condition, Set};
 
-use super::{ApiTags, common};
+use super::{ApiTags, crud};
 use crate::{
-    auth::{Authenticated, Caller},
+    auth::Caller,
     db::{self, entities::event},
     error::{ApiError, Errs, status::*},
     jsonapi::{
         Collection, Create, Created, Doc, JsonApi, JsonApiBody, Meta, MetaDoc, Single, Update,
         body::{self, Mode, Parsed},
-        fetch,
-        query::QueryKind,
-        registry::to_row,
-        render::{meta_document, self_link},
+        render::self_link,
         schema::RelDoc,
     },
+    permissions::{Action, Args, guard},
     resources::{
-        ORGANIZER_ROLES,
         event::{EventResource, MAX_DAYS},
+        role_invite::RoleInviteResource,
         user::UserResource,
         users_events_role::UsersEventsRoleResource,
     },
@@ -33,30 +31,10 @@ type E = EventResource;
 /// Events.
 pub struct EventsApi;
 
-async fn find(state: &AppState, caller: &Caller, key: &str) -> Result<event::Model, ApiError> {
-    let cond = db::events::by_id_or_identifier(key)
-        .ok_or_else(|| ApiError::not_found(format!("No event with id or identifier `{key}`.")))?;
-    fetch::find_visible::<E>(&state.db, caller, cond).await
-}
-
-/// Owner, organizer or co-organizer of the event, or staff; else 403.
-async fn require_organizer(
-    state: &AppState,
-    caller: &Caller,
-    event: &event::Model,
-) -> Result<(), ApiError> {
-    if caller.is_staff() {
-        return Ok(());
-    }
-    let user_id = caller.require()?.user.id;
-    let roles = db::roles::names_on_event(&state.db, user_id, event.id).await?;
-    if roles.iter().any(|r| ORGANIZER_ROLES.contains(&r.as_str())) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(
-            "Only the event's organizers (owner, organizer, co-organizer) or staff may do this.",
-        ))
-    }
+/// The condition addressing an event by id or identifier (404 otherwise).
+pub fn by_key(key: &str) -> Result<Condition, ApiError> {
+    db::events::by_id_or_identifier(key)
+        .ok_or_else(|| ApiError::not_found(format!("No event with id or identifier `{key}`.")))
 }
 
 /// Dates: ends after starts, at most [`MAX_DAYS`] long (422 on `ends-at`).
@@ -95,20 +73,13 @@ impl EventsApi {
     #[oai(path = "/", method = "get", operation_id = "list_events")]
     async fn list(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: Data<&AppState>,
         caller: Caller,
         req: &Request,
     ) -> Result<JsonApi<Doc<E, Collection>>, Errs<COMMON>> {
-        let q = common::query::<E>(req, &caller, QueryKind::List)?;
-        let doc = fetch::list_document::<E>(
-            &state.db,
-            &caller,
-            &q,
-            sea_orm::Condition::all(),
-            req.uri().path(),
-        )
-        .await?;
-        Ok(JsonApi(Doc::new(doc)))
+        Ok(JsonApi(
+            crud::list::<E>(&state, &caller, req, Condition::all()).await?,
+        ))
     }
 
     /// Create an event
@@ -118,14 +89,15 @@ impl EventsApi {
     #[oai(path = "/", method = "post", operation_id = "create_event")]
     async fn create(
         &self,
-        state: poem::web::Data<&AppState>,
-        auth: Authenticated,
+        state: Data<&AppState>,
+        caller: Caller,
         req: &Request,
         body: JsonApiBody<Doc<E, Create>>,
     ) -> Result<Created<Doc<E, Single>>, Errs<{ COMMON | FORBIDDEN | WRITE }>> {
-        let caller = auth.caller();
-        let q = common::query::<E>(req, &caller, QueryKind::Detail)?;
+        let rules = guard::authorize_create::<E>(&state.db, &caller, &Args::default()).await?;
+        let owner = caller.require()?.user.id;
         let parsed = body::parse(body.json()?, &Meta::<E>::new(), Mode::Create)?;
+        guard::check_fields(&rules, &parsed)?;
         check_dates(&parsed, None)?;
         let mut am = event::ActiveModel {
             privacy: Set("public".into()),
@@ -140,13 +112,10 @@ impl EventsApi {
             ..Default::default()
         };
         parsed.apply(&mut am)?;
-        let created = db::events::create_with_owner(&state.db, am, auth.user().id).await?;
-        let doc = fetch::single_document::<E>(&state.db, &caller, &created, &q).await?;
+        let created = db::events::create_with_owner(&state.db, am, owner).await?;
+        let doc = crud::render::<E>(&state, &caller, req, &created).await?;
         let location = self_link(&Meta::<E>::new(), &created.id.to_string());
-        Ok(Created {
-            doc: Doc::new(doc),
-            location,
-        })
+        Ok(Created { doc, location })
     }
 
     /// Get an event
@@ -156,16 +125,14 @@ impl EventsApi {
     #[oai(path = "/:event_id", method = "get", operation_id = "get_event")]
     async fn get(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: Data<&AppState>,
         caller: Caller,
         req: &Request,
         event_id: Path<String>,
     ) -> Result<JsonApi<Doc<E, Single>>, Errs<{ COMMON | NOT_FOUND }>> {
-        let model = find(&state, &caller, &event_id).await?;
-        let q = common::query::<E>(req, &caller, QueryKind::Detail)?;
-        Ok(JsonApi(Doc::new(
-            fetch::single_document::<E>(&state.db, &caller, &model, &q).await?,
-        )))
+        Ok(JsonApi(
+            crud::get::<E>(&state, &caller, req, by_key(&event_id)?).await?,
+        ))
     }
 
     /// Update an event
@@ -174,47 +141,42 @@ impl EventsApi {
     #[oai(path = "/:event_id", method = "patch", operation_id = "update_event")]
     async fn update(
         &self,
-        state: poem::web::Data<&AppState>,
-        auth: Authenticated,
+        state: Data<&AppState>,
+        caller: Caller,
         req: &Request,
         event_id: Path<String>,
         body: JsonApiBody<Doc<E, Update>>,
     ) -> Result<JsonApi<Doc<E, Single>>, Errs<{ DETAIL | WRITE }>> {
-        let caller = auth.caller();
-        let model = find(&state, &caller, &event_id).await?;
-        require_organizer(&state, &caller, &model).await?;
-        let q = common::query::<E>(req, &caller, QueryKind::Detail)?;
+        let (model, rules) =
+            guard::authorize::<E>(&state.db, &caller, Action::Update, by_key(&event_id)?).await?;
         let parsed = body::parse(
             body.json()?,
             &Meta::<E>::new(),
             Mode::Update(&model.id.to_string()),
         )?;
+        guard::check_fields(&rules, &parsed)?;
         check_dates(&parsed, Some(&model))?;
         let mut am: event::ActiveModel = model.into();
         parsed.apply(&mut am)?;
         let updated = am.update(&state.db).await?;
-        Ok(JsonApi(Doc::new(
-            fetch::single_document::<E>(&state.db, &caller, &updated, &q).await?,
-        )))
+        Ok(JsonApi(
+            crud::render::<E>(&state, &caller, req, &updated).await?,
+        ))
     }
 
     /// Delete an event
     ///
-    /// Soft delete, by the event's organizers or staff.
+    /// Soft delete, by the event's owner or organizers, or staff.
     #[oai(path = "/:event_id", method = "delete", operation_id = "delete_event")]
     async fn delete(
         &self,
-        state: poem::web::Data<&AppState>,
-        auth: Authenticated,
+        state: Data<&AppState>,
+        caller: Caller,
         event_id: Path<String>,
     ) -> Result<JsonApi<MetaDoc>, Errs<{ COMMON | NOT_FOUND | FORBIDDEN }>> {
-        let caller = auth.caller();
-        let model = find(&state, &caller, &event_id).await?;
-        require_organizer(&state, &caller, &model).await?;
-        db::events::soft_delete(&state.db, model).await?;
-        Ok(JsonApi(MetaDoc(meta_document(
-            "Object successfully deleted",
-        ))))
+        Ok(JsonApi(
+            crud::delete::<E>(&state, &caller, by_key(&event_id)?).await?,
+        ))
     }
 
     /// The event's creator (linkage)
@@ -225,22 +187,14 @@ impl EventsApi {
     )]
     async fn creator_linkage(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: Data<&AppState>,
         caller: Caller,
         req: &Request,
         event_id: Path<String>,
     ) -> Result<JsonApi<RelDoc<true>>, Errs<{ COMMON | NOT_FOUND }>> {
-        let model = find(&state, &caller, &event_id).await?;
-        common::query::<E>(req, &caller, QueryKind::Linkage)?;
-        let doc = fetch::linkage_document(
-            &state.db,
-            &caller,
-            &Meta::<E>::new(),
-            &to_row(&model),
-            "creator",
-        )
-        .await?;
-        Ok(JsonApi(RelDoc(doc)))
+        Ok(JsonApi(
+            crud::linkage::<E, true>(&state, &caller, req, by_key(&event_id)?, "creator").await?,
+        ))
     }
 
     /// The event's creator
@@ -253,25 +207,15 @@ impl EventsApi {
     )]
     async fn creator(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: Data<&AppState>,
         caller: Caller,
         req: &Request,
         event_id: Path<String>,
     ) -> Result<JsonApi<Doc<UserResource, Single>>, Errs<{ COMMON | NOT_FOUND }>> {
-        let model = find(&state, &caller, &event_id).await?;
-        let creator = model
-            .creator_id
-            .ok_or_else(|| ApiError::not_found("This event has no creator on record."))?;
-        let user = fetch::find_visible::<UserResource>(
-            &state.db,
-            &caller,
-            common::by_id::<UserResource>(&creator.to_string())?,
-        )
-        .await?;
-        let q = common::query::<UserResource>(req, &caller, QueryKind::Detail)?;
-        Ok(JsonApi(Doc::new(
-            fetch::single_document::<UserResource>(&state.db, &caller, &user, &q).await?,
-        )))
+        let cond = by_key(&event_id)?;
+        Ok(JsonApi(
+            crud::related_one::<E, UserResource>(&state, &caller, req, cond, "creator_id").await?,
+        ))
     }
 
     /// The event's role grants (linkage)
@@ -282,22 +226,15 @@ impl EventsApi {
     )]
     async fn roles_linkage(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: Data<&AppState>,
         caller: Caller,
         req: &Request,
         event_id: Path<String>,
     ) -> Result<JsonApi<RelDoc<false>>, Errs<{ COMMON | NOT_FOUND }>> {
-        let model = find(&state, &caller, &event_id).await?;
-        common::query::<E>(req, &caller, QueryKind::Linkage)?;
-        let doc = fetch::linkage_document(
-            &state.db,
-            &caller,
-            &Meta::<E>::new(),
-            &to_row(&model),
-            "users-events-roles",
-        )
-        .await?;
-        Ok(JsonApi(RelDoc(doc)))
+        let cond = by_key(&event_id)?;
+        Ok(JsonApi(
+            crud::linkage::<E, false>(&state, &caller, req, cond, "users-events-roles").await?,
+        ))
     }
 
     /// The event's role grants
@@ -310,23 +247,59 @@ impl EventsApi {
     )]
     async fn roles(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: Data<&AppState>,
         caller: Caller,
         req: &Request,
         event_id: Path<String>,
     ) -> Result<JsonApi<Doc<UsersEventsRoleResource, Collection>>, Errs<{ COMMON | NOT_FOUND }>>
     {
-        let model = find(&state, &caller, &event_id).await?;
-        let q = common::query::<UsersEventsRoleResource>(req, &caller, QueryKind::List)?;
-        let scope = common::belonging_to::<UsersEventsRoleResource>("event_id", model.id);
-        let doc = fetch::list_document::<UsersEventsRoleResource>(
-            &state.db,
-            &caller,
-            &q,
-            scope,
-            req.uri().path(),
-        )
-        .await?;
-        Ok(JsonApi(Doc::new(doc)))
+        let cond = by_key(&event_id)?;
+        Ok(JsonApi(
+            crud::related_many::<E, UsersEventsRoleResource>(
+                &state, &caller, req, cond, "event_id",
+            )
+            .await?,
+        ))
+    }
+
+    /// The event's role invites (linkage)
+    #[oai(
+        path = "/:event_id/relationships/role-invites",
+        method = "get",
+        operation_id = "get_event_role_invites_relationship"
+    )]
+    async fn invites_linkage(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        req: &Request,
+        event_id: Path<String>,
+    ) -> Result<JsonApi<RelDoc<false>>, Errs<{ COMMON | NOT_FOUND }>> {
+        let cond = by_key(&event_id)?;
+        Ok(JsonApi(
+            crud::linkage::<E, false>(&state, &caller, req, cond, "role-invites").await?,
+        ))
+    }
+
+    /// The event's role invites
+    ///
+    /// Organizers see their event's invites; others find only invites sent to them.
+    #[oai(
+        path = "/:event_id/role-invites",
+        method = "get",
+        operation_id = "list_event_role_invites"
+    )]
+    async fn invites(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        req: &Request,
+        event_id: Path<String>,
+    ) -> Result<JsonApi<Doc<RoleInviteResource, Collection>>, Errs<{ COMMON | NOT_FOUND }>> {
+        let cond = by_key(&event_id)?;
+        Ok(JsonApi(
+            crud::related_many::<E, RoleInviteResource>(&state, &caller, req, cond, "event_id")
+                .await?,
+        ))
     }
 }

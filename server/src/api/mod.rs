@@ -1,14 +1,23 @@
 //! The HTTP API: one `#[OpenApi]` impl per resource, composed here, and the
-//! generated OpenAPI document (with the JSON:API query parameters added).
+//! generated OpenAPI document (with the JSON:API query parameters and the
+//! `x-permissions` of every operation added from the permission tables).
 
 pub mod auth;
-mod common;
+mod crud;
 pub mod events;
 pub mod health;
+pub mod role_invites;
+pub mod roles;
 pub mod users;
+pub mod users_events_roles;
 
 use poem_openapi::{OpenApiService, Tags};
 use serde_json::{Value, json};
+
+use crate::{
+    permissions::{Action, Role, Rule, Table, export},
+    resources::{event, role, role_invite, user, users_events_role},
+};
 
 /// Operation tags.
 #[derive(Tags)]
@@ -19,35 +28,38 @@ pub enum ApiTags {
     Events,
     /// Liveness.
     Health,
+    /// Roles, role grants and role invites.
+    Roles,
     /// User accounts.
     Users,
 }
 
-/// All operations.
-pub fn api() -> (
+/// All operation groups.
+pub type Apis = (
     health::HealthApi,
     auth::AuthApi,
     users::UsersApi,
     events::EventsApi,
-) {
+    roles::RolesApi,
+    users_events_roles::UsersEventsRolesApi,
+    role_invites::RoleInvitesApi,
+);
+
+/// All operations.
+pub fn api() -> Apis {
     (
         health::HealthApi,
         auth::AuthApi,
         users::UsersApi,
         events::EventsApi,
+        roles::RolesApi,
+        users_events_roles::UsersEventsRolesApi,
+        role_invites::RoleInvitesApi,
     )
 }
 
 /// The service type.
-pub type Service = OpenApiService<
-    (
-        health::HealthApi,
-        auth::AuthApi,
-        users::UsersApi,
-        events::EventsApi,
-    ),
-    (),
->;
+pub type Service = OpenApiService<Apis, ()>;
 
 /// The OpenAPI service (routes + spec), without binding a port.
 pub fn service() -> Service {
@@ -56,9 +68,119 @@ pub fn service() -> Service {
             "JSON:API 1.0 server for events, in the style of the Open Event API Server. \
              Request and response bodies are `application/vnd.api+json` (the `/v1/auth` helpers \
              also take `application/json`). Errors are JSON:API error documents with a stable \
-             `code`. Order of checks: 415/406, 401, 404 (missing or hidden), 403, then 400/409/422.",
+             `code`. Order of checks: 415/406, 401, 404 (missing or hidden), 403, then 400/409/422. \
+             Every operation carries `x-permissions`: the rules (role, conditions, field limits) \
+             from the same tables the server enforces.",
         )
         .server("/")
+}
+
+/// What guards an operation.
+#[derive(Debug, Clone, Copy)]
+pub enum Guarded {
+    /// An action of a resource's table.
+    Table(&'static Table, Action),
+    /// Explicit rules (the auth helpers, manager-guarded endpoints).
+    Rules(&'static str, Action, &'static [Rule]),
+}
+
+const ANYONE: &[Rule] = &[Rule::role(Role::Anyone)];
+const REGISTERED: &[Rule] = &[Rule::role(Role::Registered)];
+
+/// The permissions of every `/v1` operation, by operation id.
+pub fn operation_permissions() -> Vec<(&'static str, Guarded)> {
+    use Action::*;
+    use Guarded::Table as T;
+    let (ev, us, ro, gr, inv) = (
+        &event::TABLE,
+        &user::TABLE,
+        &role::TABLE,
+        &users_events_role::TABLE,
+        &role_invite::TABLE,
+    );
+    vec![
+        ("login", Guarded::Rules("auth", Create, ANYONE)),
+        ("refresh_token", Guarded::Rules("auth", Create, ANYONE)),
+        (
+            "change_password",
+            Guarded::Rules("auth", Update, REGISTERED),
+        ),
+        ("verify_email", Guarded::Rules("auth", Update, ANYONE)),
+        (
+            "resend_verification_email",
+            Guarded::Rules("auth", Create, ANYONE),
+        ),
+        (
+            "request_password_reset",
+            Guarded::Rules("auth", Create, ANYONE),
+        ),
+        ("reset_password", Guarded::Rules("auth", Update, ANYONE)),
+        ("list_users", T(us, List)),
+        ("create_user", T(us, Create)),
+        ("get_user", T(us, View)),
+        ("update_user", T(us, Update)),
+        ("delete_user", T(us, Delete)),
+        ("get_user_users_events_roles_relationship", T(us, View)),
+        ("list_user_users_events_roles", T(gr, List)),
+        ("list_events", T(ev, List)),
+        ("create_event", T(ev, Create)),
+        ("get_event", T(ev, View)),
+        ("update_event", T(ev, Update)),
+        ("delete_event", T(ev, Delete)),
+        ("get_event_creator_relationship", T(ev, View)),
+        ("get_event_creator", T(us, View)),
+        ("get_event_users_events_roles_relationship", T(ev, View)),
+        ("list_event_users_events_roles", T(gr, List)),
+        ("get_event_role_invites_relationship", T(ev, View)),
+        ("list_event_role_invites", T(inv, List)),
+        ("list_roles", T(ro, List)),
+        ("create_role", T(ro, Create)),
+        ("get_role", T(ro, View)),
+        ("update_role", T(ro, Update)),
+        ("delete_role", T(ro, Delete)),
+        ("list_users_events_roles", T(gr, List)),
+        ("get_users_events_role", T(gr, View)),
+        ("update_users_events_role", T(gr, Update)),
+        ("delete_users_events_role", T(gr, Delete)),
+        ("get_users_events_role_user_relationship", T(gr, View)),
+        ("get_users_events_role_user", T(us, View)),
+        ("get_users_events_role_event_relationship", T(gr, View)),
+        ("get_users_events_role_event", T(ev, View)),
+        ("get_users_events_role_role_relationship", T(gr, View)),
+        (
+            "update_users_events_role_role_relationship",
+            Guarded::Rules(
+                "users-events-roles",
+                Update,
+                &[users_events_roles::CHANGE_ROLE.permission],
+            ),
+        ),
+        ("get_users_events_role_role", T(ro, View)),
+        ("list_role_invites", T(inv, List)),
+        ("create_role_invite", T(inv, Create)),
+        ("accept_role_invite", T(inv, Update)),
+        ("get_role_invite", T(inv, View)),
+        ("delete_role_invite", T(inv, Delete)),
+        ("get_role_invite_event_relationship", T(inv, View)),
+        ("get_role_invite_event", T(ev, View)),
+        ("get_role_invite_role_relationship", T(inv, View)),
+        ("get_role_invite_role", T(ro, View)),
+    ]
+}
+
+/// The handbook page (`spec/permissions.md`).
+pub fn permissions_handbook() -> String {
+    export::handbook(&[
+        ("Users", "/v1/users", &user::TABLE),
+        ("Events", "/v1/events", &event::TABLE),
+        ("Roles", "/v1/roles", &role::TABLE),
+        (
+            "Role grants",
+            "/v1/users-events-roles",
+            &users_events_role::TABLE,
+        ),
+        ("Role invites", "/v1/role-invites", &role_invite::TABLE),
+    ])
 }
 
 fn param(name: &str, description: &str, schema: Value) -> Value {
@@ -106,9 +228,10 @@ fn detail_params() -> Vec<Value> {
 }
 
 /// The spec as served and committed: poem-openapi's document plus the
-/// JSON:API query parameters on every operation that reads them.
+/// JSON:API query parameters and `x-permissions` on every operation.
 pub fn spec_json(service: &Service) -> Value {
     let mut spec: Value = serde_json::from_str(&service.spec()).unwrap_or(Value::Null);
+    let perms = operation_permissions();
     if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             let Some(ops) = item.as_object_mut() else {
@@ -116,6 +239,22 @@ pub fn spec_json(service: &Service) -> Value {
             };
             for op in ops.values_mut() {
                 add_query_params(op);
+                let id = op
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                if let Some((_, guarded)) = perms.iter().find(|(op_id, _)| *op_id == id)
+                    && let Some(obj) = op.as_object_mut()
+                {
+                    let value = match guarded {
+                        Guarded::Table(table, action) => export::x_permissions(table, *action),
+                        Guarded::Rules(resource, action, rules) => {
+                            export::x_permissions_rules(resource, *action, rules)
+                        }
+                    };
+                    obj.insert("x-permissions".into(), value);
+                }
             }
         }
     }

@@ -1,10 +1,10 @@
 //! `/v1/users`: registration, profiles, and the user's role grants.
 
-use poem::Request;
+use poem::{Request, web::Data};
 use poem_openapi::{OpenApi, param::Path};
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, Condition, Set};
 
-use super::{ApiTags, common};
+use super::{ApiTags, crud};
 use crate::{
     auth::{Authenticated, Caller, password},
     db::{self, entities::user},
@@ -12,39 +12,21 @@ use crate::{
     jsonapi::{
         Collection, Create, Created, Doc, JsonApi, JsonApiBody, Meta, MetaDoc, Single, Update,
         body::{self, Mode},
-        fetch,
-        query::QueryKind,
-        render::{meta_document, self_link},
+        render::self_link,
         schema::RelDoc,
     },
-    resources::{
-        user::{SUPER_ADMIN_FIELDS, UserResource},
-        users_events_role::UsersEventsRoleResource,
-    },
+    permissions::{Action, Args, guard},
+    resources::{user::UserResource, users_events_role::UsersEventsRoleResource},
     state::AppState,
 };
 
 type U = UserResource;
+type Uer = UsersEventsRoleResource;
 
 /// Users.
 pub struct UsersApi;
 
-/// Rejects fields the caller may not set (403 with the pointer).
-fn check_field_rights(caller: &Caller, parsed: &body::Parsed) -> Result<(), ApiError> {
-    if caller.is_super_admin() {
-        return Ok(());
-    }
-    for name in SUPER_ADMIN_FIELDS {
-        if parsed.has(name) {
-            return Err(
-                ApiError::forbidden(format!("Only a super admin may set `{name}`."))
-                    .at_pointer(format!("/data/attributes/{name}")),
-            );
-        }
-    }
-    Ok(())
-}
-
+/// Mails a fresh verification link.
 pub(crate) async fn send_verification(
     state: &AppState,
     user: &user::Model,
@@ -83,25 +65,17 @@ fn conflict_on_email(e: sea_orm::DbErr) -> ApiError {
 impl UsersApi {
     /// List users
     ///
-    /// Staff see every user; anyone else sees only themselves.
+    /// Staff see every user; anyone else finds only themselves.
     #[oai(path = "/", method = "get", operation_id = "list_users")]
     async fn list(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: Data<&AppState>,
         auth: Authenticated,
         req: &Request,
     ) -> Result<JsonApi<Doc<U, Collection>>, Errs<COMMON>> {
-        let caller = auth.caller();
-        let q = common::query::<U>(req, &caller, QueryKind::List)?;
-        let doc = fetch::list_document::<U>(
-            &state.db,
-            &caller,
-            &q,
-            sea_orm::Condition::all(),
-            req.uri().path(),
-        )
-        .await?;
-        Ok(JsonApi(Doc::new(doc)))
+        Ok(JsonApi(
+            crud::list::<U>(&state, &auth.caller(), req, Condition::all()).await?,
+        ))
     }
 
     /// Register a user
@@ -111,14 +85,14 @@ impl UsersApi {
     #[oai(path = "/", method = "post", operation_id = "create_user")]
     async fn create(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: Data<&AppState>,
         caller: Caller,
         req: &Request,
         body: JsonApiBody<Doc<U, Create>>,
     ) -> Result<Created<Doc<U, Single>>, Errs<{ COMMON | FORBIDDEN | WRITE }>> {
-        let q = common::query::<U>(req, &caller, QueryKind::Detail)?;
+        let rules = guard::authorize_create::<U>(&state.db, &caller, &Args::default()).await?;
         let mut parsed = body::parse(body.json()?, &Meta::<U>::new(), Mode::Create)?;
-        check_field_rights(&caller, &parsed)?;
+        guard::check_fields(&rules, &parsed)?;
         let plain = parsed
             .take("password")
             .and_then(|v| v.as_str().map(str::to_owned))
@@ -134,36 +108,29 @@ impl UsersApi {
         if !created.is_verified {
             send_verification(&state, &created).await?;
         }
-        // The new user may not be visible to an anonymous caller: render as them.
+        // An anonymous registrant sees the result as the new user.
         let viewer = if caller.user_id().is_some() {
             caller
         } else {
             Caller::for_user(created.clone())
         };
-        let doc = fetch::single_document::<U>(&state.db, &viewer, &created, &q).await?;
+        let doc = crud::render::<U>(&state, &viewer, req, &created).await?;
         let location = self_link(&Meta::<U>::new(), &created.id.to_string());
-        Ok(Created {
-            doc: Doc::new(doc),
-            location,
-        })
+        Ok(Created { doc, location })
     }
 
     /// Get a user
     #[oai(path = "/:user_id", method = "get", operation_id = "get_user")]
     async fn get(
         &self,
-        state: poem::web::Data<&AppState>,
-        auth: Authenticated,
+        state: Data<&AppState>,
+        caller: Caller,
         req: &Request,
         user_id: Path<String>,
     ) -> Result<JsonApi<Doc<U, Single>>, Errs<{ COMMON | NOT_FOUND }>> {
-        let caller = auth.caller();
-        let model =
-            fetch::find_visible::<U>(&state.db, &caller, common::by_id::<U>(&user_id)?).await?;
-        let q = common::query::<U>(req, &caller, QueryKind::Detail)?;
-        Ok(JsonApi(Doc::new(
-            fetch::single_document::<U>(&state.db, &caller, &model, &q).await?,
-        )))
+        Ok(JsonApi(
+            crud::get::<U>(&state, &caller, req, crud::by_id::<U>(&user_id)?).await?,
+        ))
     }
 
     /// Update a user
@@ -174,34 +141,37 @@ impl UsersApi {
     #[oai(path = "/:user_id", method = "patch", operation_id = "update_user")]
     async fn update(
         &self,
-        state: poem::web::Data<&AppState>,
-        auth: Authenticated,
+        state: Data<&AppState>,
+        caller: Caller,
         req: &Request,
         user_id: Path<String>,
         body: JsonApiBody<Doc<U, Update>>,
     ) -> Result<JsonApi<Doc<U, Single>>, Errs<{ DETAIL | WRITE }>> {
-        let caller = auth.caller();
-        let model =
-            fetch::find_visible::<U>(&state.db, &caller, common::by_id::<U>(&user_id)?).await?;
-        let q = common::query::<U>(req, &caller, QueryKind::Detail)?;
+        let (model, rules) = guard::authorize::<U>(
+            &state.db,
+            &caller,
+            Action::Update,
+            crud::by_id::<U>(&user_id)?,
+        )
+        .await?;
         let parsed = body::parse(body.json()?, &Meta::<U>::new(), Mode::Update(&user_id))?;
-        check_field_rights(&caller, &parsed)?;
+        guard::check_fields(&rules, &parsed)?;
         let email_changed = parsed
             .get("email")
             .and_then(|v| v.as_str())
             .is_some_and(|e| e != model.email);
         let mut am: user::ActiveModel = model.into();
         parsed.apply(&mut am)?;
-        if email_changed && !caller.is_super_admin() {
+        if email_changed && !parsed.has("is-verified") {
             am.is_verified = Set(false);
         }
         let updated = am.update(&state.db).await.map_err(conflict_on_email)?;
         if email_changed && !updated.is_verified {
             send_verification(&state, &updated).await?;
         }
-        Ok(JsonApi(Doc::new(
-            fetch::single_document::<U>(&state.db, &caller, &updated, &q).await?,
-        )))
+        Ok(JsonApi(
+            crud::render::<U>(&state, &caller, req, &updated).await?,
+        ))
     }
 
     /// Delete a user
@@ -210,19 +180,13 @@ impl UsersApi {
     #[oai(path = "/:user_id", method = "delete", operation_id = "delete_user")]
     async fn delete(
         &self,
-        state: poem::web::Data<&AppState>,
-        auth: Authenticated,
+        state: Data<&AppState>,
+        caller: Caller,
         user_id: Path<String>,
-    ) -> Result<JsonApi<MetaDoc>, Errs<{ COMMON | NOT_FOUND }>> {
-        let caller = auth.caller();
-        let model =
-            fetch::find_visible::<U>(&state.db, &caller, common::by_id::<U>(&user_id)?).await?;
-        let mut am: user::ActiveModel = model.into();
-        am.deleted_at = Set(Some(chrono::Utc::now()));
-        am.update(&state.db).await?;
-        Ok(JsonApi(MetaDoc(meta_document(
-            "Object successfully deleted",
-        ))))
+    ) -> Result<JsonApi<MetaDoc>, Errs<{ COMMON | NOT_FOUND | FORBIDDEN }>> {
+        Ok(JsonApi(
+            crud::delete::<U>(&state, &caller, crud::by_id::<U>(&user_id)?).await?,
+        ))
     }
 
     /// A user's role grants (linkage)
@@ -233,25 +197,15 @@ impl UsersApi {
     )]
     async fn roles_linkage(
         &self,
-        state: poem::web::Data<&AppState>,
-        auth: Authenticated,
+        state: Data<&AppState>,
+        caller: Caller,
         req: &Request,
         user_id: Path<String>,
     ) -> Result<JsonApi<RelDoc<false>>, Errs<{ COMMON | NOT_FOUND }>> {
-        let caller = auth.caller();
-        let model =
-            fetch::find_visible::<U>(&state.db, &caller, common::by_id::<U>(&user_id)?).await?;
-        common::query::<U>(req, &caller, QueryKind::Linkage)?;
-        let row = crate::jsonapi::registry::to_row(&model);
-        let doc = fetch::linkage_document(
-            &state.db,
-            &caller,
-            &Meta::<U>::new(),
-            &row,
-            "users-events-roles",
-        )
-        .await?;
-        Ok(JsonApi(RelDoc(doc)))
+        let cond = crud::by_id::<U>(&user_id)?;
+        Ok(JsonApi(
+            crud::linkage::<U, false>(&state, &caller, req, cond, "users-events-roles").await?,
+        ))
     }
 
     /// A user's role grants
@@ -262,25 +216,14 @@ impl UsersApi {
     )]
     async fn roles(
         &self,
-        state: poem::web::Data<&AppState>,
-        auth: Authenticated,
+        state: Data<&AppState>,
+        caller: Caller,
         req: &Request,
         user_id: Path<String>,
-    ) -> Result<JsonApi<Doc<UsersEventsRoleResource, Collection>>, Errs<{ COMMON | NOT_FOUND }>>
-    {
-        let caller = auth.caller();
-        let model =
-            fetch::find_visible::<U>(&state.db, &caller, common::by_id::<U>(&user_id)?).await?;
-        let q = common::query::<UsersEventsRoleResource>(req, &caller, QueryKind::List)?;
-        let scope = common::belonging_to::<UsersEventsRoleResource>("user_id", model.id);
-        let doc = fetch::list_document::<UsersEventsRoleResource>(
-            &state.db,
-            &caller,
-            &q,
-            scope,
-            req.uri().path(),
-        )
-        .await?;
-        Ok(JsonApi(Doc::new(doc)))
+    ) -> Result<JsonApi<Doc<Uer, Collection>>, Errs<{ COMMON | NOT_FOUND }>> {
+        let cond = crud::by_id::<U>(&user_id)?;
+        Ok(JsonApi(
+            crud::related_many::<U, Uer>(&state, &caller, req, cond, "user_id").await?,
+        ))
     }
 }

@@ -253,7 +253,8 @@ pub fn parse(doc: Value, res: &dyn DynResource, mode: Mode<'_>) -> Result<Parsed
             Some(value) => {
                 let writable = !matches!(
                     (field.access, mode),
-                    (Access::ReadOnly, _) | (Access::CreateOnly | Access::CreateSecret, Mode::Update(_))
+                    (Access::ReadOnly, _)
+                        | (Access::CreateOnly | Access::CreateSecret, Mode::Update(_))
                 );
                 if !writable {
                     errors.push(ApiError::invalid(
@@ -483,4 +484,17 @@ fn check_linkage(
         }
     };
     Ok((rel.name, linkage))
+}
+
+/// Validates the body of a relationship endpoint (`{"data": …}`) for `rel`.
+pub fn parse_linkage(doc: Value, res: &dyn DynResource, rel: &str) -> Result<Linkage, ApiError> {
+    if !doc.is_object() {
+        return Err(pointer_err(
+            StatusCode::BAD_REQUEST,
+            "bad-document",
+            "",
+            "The document must be a JSON object.".into(),
+        ));
+    }
+    check_linkage(res, rel, doc).map(|(_, linkage)| linkage)
 }

@@ -16,7 +16,7 @@ use super::{
     render::{identifier, jsonapi_member, resource_object, row_id, self_link},
     resource::{RelKind, Resource, Row},
 };
-use crate::{auth::Caller, error::ApiError, resources::lookup};
+use crate::{auth::Caller, error::ApiError, permissions::guard::hidden_fields, resources::lookup};
 
 fn sort_expr(res: &dyn DynResource, key: &SortKey) -> Result<SimpleExpr, ApiError> {
     match key.relationship {
@@ -54,7 +54,7 @@ pub async fn list_document<R: Resource>(
     path: &str,
 ) -> Result<Value, ApiError> {
     let res: &dyn DynResource = &Meta::<R>::new();
-    let mut cond = Condition::all().add(res.scope(caller)).add(scope);
+    let mut cond = Condition::all().add(res.list_scope(caller)).add(scope);
     if let Some(f) = &q.filter {
         cond = cond.add(f.clone());
     }
@@ -71,9 +71,10 @@ pub async fn list_document<R: Resource>(
             .offset(q.page_size.saturating_mul(q.page_number.saturating_sub(1)));
     }
     let rows: Vec<Row> = select.all(db).await?.iter().map(to_row).collect();
+    let hidden = hidden_fields(db, caller, res, &rows).await?;
     let mut data: Vec<Value> = rows
         .iter()
-        .map(|r| resource_object(res, r, caller, &q.fields))
+        .map(|r| resource_object(res, r, &hidden, &q.fields))
         .collect();
     let included = include(db, caller, res, &rows, &mut data, &q.include, &q.fields).await?;
     let mut doc = json!({
@@ -97,7 +98,8 @@ pub async fn single_document<R: Resource>(
 ) -> Result<Value, ApiError> {
     let res: &dyn DynResource = &Meta::<R>::new();
     let row = to_row(model);
-    let mut data = vec![resource_object(res, &row, caller, &q.fields)];
+    let hidden = hidden_fields(db, caller, res, std::slice::from_ref(&row)).await?;
+    let mut data = vec![resource_object(res, &row, &hidden, &q.fields)];
     let included = include(
         db,
         caller,
@@ -153,7 +155,7 @@ pub async fn linkage_document(
     let target =
         lookup(r.target).ok_or_else(|| ApiError::internal("unregistered relationship target"))?;
     let id = row_id(row);
-    let rows = related_rows(db, caller, res, std::slice::from_ref(row), r.kind, target).await?;
+    let rows = related_rows(db, caller, std::slice::from_ref(row), r.kind, target).await?;
     let data = match r.kind {
         RelKind::BelongsTo { .. } => rows
             .first()
@@ -174,13 +176,7 @@ pub async fn linkage_document(
 }
 
 /// The condition selecting the targets of relationship `kind` for `rows`.
-pub fn related_condition(
-    res: &dyn DynResource,
-    rows: &[Row],
-    kind: RelKind,
-    target: &dyn DynResource,
-) -> Condition {
-    let _ = res;
+pub fn related_condition(rows: &[Row], kind: RelKind, target: &dyn DynResource) -> Condition {
     match kind {
         RelKind::BelongsTo { fk } => {
             let ids: Vec<i64> = rows
@@ -202,14 +198,13 @@ pub fn related_condition(
 async fn related_rows(
     db: &DatabaseConnection,
     caller: &Caller,
-    res: &dyn DynResource,
     rows: &[Row],
     kind: RelKind,
     target: &dyn DynResource,
 ) -> Result<Vec<Row>, ApiError> {
     let cond = Condition::all()
         .add(target.scope(caller))
-        .add(related_condition(res, rows, kind, target));
+        .add(related_condition(rows, kind, target));
     Ok(target.load(db, cond).await?)
 }
 
@@ -232,11 +227,12 @@ fn include<'a>(
             let Some(target) = lookup(rel.target) else {
                 continue;
             };
-            let trows = related_rows(db, caller, res, rows, rel.kind, target).await?;
+            let trows = related_rows(db, caller, rows, rel.kind, target).await?;
             link_data(rows, objects, rel_name, rel.kind, target, &trows);
+            let hidden = hidden_fields(db, caller, target, &trows).await?;
             let mut tobjects: Vec<Value> = trows
                 .iter()
-                .map(|r| resource_object(target, r, caller, fields))
+                .map(|r| resource_object(target, r, &hidden, fields))
                 .collect();
             let nested =
                 include(db, caller, target, &trows, &mut tobjects, subtree, fields).await?;

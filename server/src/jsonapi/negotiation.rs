@@ -7,9 +7,10 @@ use poem::{Endpoint, IntoResponse, Request, Response, http::Method};
 use super::payload::{JSONAPI_MEDIA_TYPE, is_jsonapi_content_type};
 use crate::error::ApiError;
 
-/// Paths whose bodies may also be plain `application/json`.
+/// Paths whose bodies may also be plain `application/json` (the auth helpers
+/// and the invite acceptance, whose bodies are not resource documents).
 pub fn speaks_plain_json(path: &str) -> bool {
-    path.starts_with("/v1/auth/")
+    path.starts_with("/v1/auth/") || path == "/v1/role-invites/accept-invite"
 }
 
 fn is_json(value: &str) -> bool {

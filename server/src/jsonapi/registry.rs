@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use super::resource::{Field, Relationship, Resource, Row};
-use crate::auth::Caller;
+use crate::{auth::Caller, permissions::Table};
 
 /// A boxed future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -29,8 +29,10 @@ pub trait DynResource: Send + Sync {
     fn soft_delete(&self) -> bool;
     /// Visible rows for the caller, without the soft-delete filter.
     fn visible(&self, caller: &Caller) -> Condition;
-    /// Field-level visibility.
-    fn show_field(&self, field: &Field, caller: &Caller, row: &Row) -> bool;
+    /// The permission table.
+    fn permissions(&self) -> &'static Table;
+    /// Rows the caller finds in lists, without the soft-delete filter.
+    fn listable(&self, caller: &Caller) -> Condition;
     /// Loads rows matching `cond`, ordered by id, as [`Row`]s.
     fn load<'a>(
         &'a self,
@@ -48,13 +50,23 @@ pub trait DynResource: Send + Sync {
         self.relationships().iter().find(|r| r.name == name)
     }
 
-    /// Everything the caller may see: visibility and not soft-deleted.
+    /// Everything the caller may view: visibility and not soft-deleted.
     fn scope(&self, caller: &Caller) -> Condition {
-        let mut c = Condition::all().add(self.visible(caller));
+        self.live(Condition::all().add(self.visible(caller)))
+    }
+
+    /// Everything the caller finds in lists.
+    fn list_scope(&self, caller: &Caller) -> Condition {
+        self.live(Condition::all().add(self.listable(caller)))
+    }
+
+    /// Adds the soft-delete filter.
+    fn live(&self, c: Condition) -> Condition {
         if self.soft_delete() {
-            c = c.add(Expr::col((self.table(), "deleted_at")).is_null());
+            c.add(Expr::col((self.table(), "deleted_at")).is_null())
+        } else {
+            c
         }
-        c
     }
 }
 
@@ -104,8 +116,11 @@ impl<R: Resource> DynResource for Meta<R> {
     fn visible(&self, caller: &Caller) -> Condition {
         R::visible(caller)
     }
-    fn show_field(&self, field: &Field, caller: &Caller, row: &Row) -> bool {
-        R::show_field(field, caller, row)
+    fn permissions(&self) -> &'static Table {
+        &R::PERMISSIONS
+    }
+    fn listable(&self, caller: &Caller) -> Condition {
+        R::listable(caller)
     }
     fn load<'a>(
         &'a self,

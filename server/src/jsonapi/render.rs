@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use serde_json::{Map, Value, json};
 
 use super::{PREFIX, registry::DynResource, resource::Row};
-use crate::auth::Caller;
 
 /// The id of a row as a JSON:API string id.
 pub fn row_id(row: &Row) -> String {
@@ -29,14 +28,20 @@ fn wanted(sparse: Option<&Vec<String>>, name: &str) -> bool {
 pub fn resource_object(
     res: &dyn DynResource,
     row: &Row,
-    caller: &Caller,
+    hidden: &HashMap<i64, Vec<&'static str>>,
     fields: &HashMap<String, Vec<String>>,
 ) -> Value {
+    let hidden_here = row
+        .get("id")
+        .and_then(Value::as_i64)
+        .and_then(|id| hidden.get(&id))
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let id = row_id(row);
     let sparse = fields.get(res.type_name());
     let mut attributes = Map::new();
     for f in res.fields() {
-        if !f.readable() || !wanted(sparse, f.name) || !res.show_field(f, caller, row) {
+        if !f.readable() || !wanted(sparse, f.name) || hidden_here.contains(&f.name) {
             continue;
         }
         attributes.insert(

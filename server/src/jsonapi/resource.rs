@@ -4,7 +4,10 @@
 use sea_orm::{Condition, EntityTrait, FromQueryResult};
 use serde::Serialize;
 
-use crate::auth::Caller;
+use crate::{
+    auth::Caller,
+    permissions::{Action, Table, engine},
+};
 
 /// A stored row, serialized from the entity model (snake_case column keys).
 pub type Row = serde_json::Map<String, serde_json::Value>;
@@ -210,11 +213,16 @@ pub trait Resource: Send + Sync + 'static {
     /// Whether rows carry `deleted_at` and DELETE is a soft delete.
     const SOFT_DELETE: bool;
 
-    /// The rows this caller may see (lists, includes, related endpoints, detail).
-    fn visible(caller: &Caller) -> Condition;
+    /// The permission table: who may list, view, create, update, delete.
+    const PERMISSIONS: Table;
 
-    /// Whether this caller sees `field` of `row` (private attributes).
-    fn show_field(_field: &Field, _caller: &Caller, _row: &Row) -> bool {
-        true
+    /// The rows this caller may view (details, includes, related endpoints).
+    fn visible(caller: &Caller) -> Condition {
+        engine::condition(&Self::PERMISSIONS, Action::View, caller)
+    }
+
+    /// The rows this caller finds in lists.
+    fn listable(caller: &Caller) -> Condition {
+        engine::condition(&Self::PERMISSIONS, Action::List, caller)
     }
 }

@@ -1,16 +1,34 @@
 //! `event`: published events are public; drafts are visible only to people
 //! holding a role on them and to staff (everyone else gets 404).
 
-use sea_orm::{
-    Condition,
-    sea_query::{Expr, ExprTrait},
-};
-
-use super::{any_event_role, events_with_role};
 use crate::{
-    auth::Caller,
     db::entities::event::{self, PRIVACY, state},
     jsonapi::{Field, FieldKind::*, RelKind, Relationship, Resource},
+    permissions::{Action::*, Cond::*, EventLink, Role::*, Rule, Table},
+};
+
+const SEE: &[Rule] = &[
+    Rule::role(Anyone).when(&[EventPublished]),
+    Rule::role(TrackOrganizer),
+    Rule::role(Moderator),
+    Rule::role(Registrar),
+];
+
+/// Published events are public; drafts only for people with a role on them.
+/// Co-organizers edit; only owners and organizers delete (Open Event let
+/// co-organizers delete: a leak we close).
+pub const TABLE: Table = Table {
+    resource: "event",
+    table: "events",
+    event: EventLink::IsEvent,
+    user_column: None,
+    rules: &[
+        (List, SEE),
+        (View, SEE),
+        (Create, &[Rule::role(Registered)]),
+        (Update, &[Rule::role(Coorganizer)]),
+        (Delete, &[Rule::role(Organizer)]),
+    ],
 };
 
 /// The `event` resource.
@@ -133,6 +151,12 @@ const RELATIONSHIPS: &[Relationship] = &[
         kind: RelKind::HasMany { fk: "event_id" },
         description: "Who holds which role on the event.",
     },
+    Relationship {
+        name: "role-invites",
+        target: "role-invite",
+        kind: RelKind::HasMany { fk: "event_id" },
+        description: "Pending and past invites (organizers only).",
+    },
 ];
 
 impl Resource for EventResource {
@@ -146,16 +170,5 @@ impl Resource for EventResource {
     const RELATIONSHIPS: &'static [Relationship] = RELATIONSHIPS;
     const SOFT_DELETE: bool = true;
 
-    fn visible(caller: &Caller) -> Condition {
-        if caller.is_staff() {
-            return Condition::all();
-        }
-        let published = Expr::col(("events", "state")).eq(state::PUBLISHED);
-        match caller.user_id() {
-            Some(me) => Condition::any().add(published).add(
-                Expr::col(("events", "id")).in_subquery(events_with_role(me, &any_event_role())),
-            ),
-            None => Condition::all().add(published),
-        }
-    }
+    const PERMISSIONS: Table = TABLE;
 }

@@ -3,6 +3,7 @@
 
 pub mod event;
 pub mod role;
+pub mod role_invite;
 pub mod user;
 pub mod users_events_role;
 
@@ -20,10 +21,11 @@ static EVENTS: Meta<event::EventResource> = Meta::new();
 static USERS: Meta<user::UserResource> = Meta::new();
 static ROLES: Meta<role::RoleResource> = Meta::new();
 static USERS_EVENTS_ROLES: Meta<users_events_role::UsersEventsRoleResource> = Meta::new();
+static ROLE_INVITES: Meta<role_invite::RoleInviteResource> = Meta::new();
 
 /// Every resource.
-pub fn all() -> [&'static dyn DynResource; 4] {
-    [&EVENTS, &USERS, &ROLES, &USERS_EVENTS_ROLES]
+pub fn all() -> [&'static dyn DynResource; 5] {
+    [&EVENTS, &USERS, &ROLES, &USERS_EVENTS_ROLES, &ROLE_INVITES]
 }
 
 /// A resource by JSON:API type.
@@ -82,9 +84,14 @@ mod tests {
             );
         }
         for r in R::RELATIONSHIPS {
-            let target = lookup(r.target).unwrap_or_else(|| panic!("{}: unknown target {}", R::TYPE, r.target));
+            let target = lookup(r.target)
+                .unwrap_or_else(|| panic!("{}: unknown target {}", R::TYPE, r.target));
             if let RelKind::BelongsTo { fk } = r.kind {
-                assert!(<R::Entity as EntityTrait>::Column::from_str(fk).is_ok(), "{}: missing fk {fk}", R::TYPE);
+                assert!(
+                    <R::Entity as EntityTrait>::Column::from_str(fk).is_ok(),
+                    "{}: missing fk {fk}",
+                    R::TYPE
+                );
             }
             assert!(!target.table().is_empty());
         }
@@ -96,6 +103,7 @@ mod tests {
         check::<user::UserResource>();
         check::<role::RoleResource>();
         check::<users_events_role::UsersEventsRoleResource>();
+        check::<role_invite::RoleInviteResource>();
         let mut types: Vec<_> = all().iter().map(|r| r.type_name()).collect();
         types.dedup();
         assert_eq!(types.len(), all().len());

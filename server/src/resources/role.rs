@@ -1,12 +1,25 @@
 //! `role`: the event roles. Registered users may read them.
 
-use sea_orm::Condition;
-
-use super::nothing;
 use crate::{
-    auth::Caller,
     db::entities::role,
     jsonapi::{Field, FieldKind::*, Relationship, Resource},
+    permissions::{Action::*, EventLink, Role::*, Rule, Table},
+};
+
+/// Registered users read the roles; staff manage them (Open Event let anyone
+/// list them; the handbook says registered users).
+pub const TABLE: Table = Table {
+    resource: "role",
+    table: "roles",
+    event: EventLink::None,
+    user_column: None,
+    rules: &[
+        (List, &[Rule::role(Registered)]),
+        (View, &[Rule::role(Registered)]),
+        (Create, &[Rule::role(Admin)]),
+        (Update, &[Rule::role(Admin)]),
+        (Delete, &[Rule::role(Admin)]),
+    ],
 };
 
 /// The `role` resource.
@@ -34,10 +47,5 @@ impl Resource for RoleResource {
     const RELATIONSHIPS: &'static [Relationship] = &[];
     const SOFT_DELETE: bool = false;
 
-    fn visible(caller: &Caller) -> Condition {
-        match caller.user_id() {
-            Some(_) => Condition::all(),
-            None => nothing(),
-        }
-    }
+    const PERMISSIONS: Table = TABLE;
 }

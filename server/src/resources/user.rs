@@ -1,15 +1,40 @@
 //! `user`: accounts. Visible to themselves and to staff only.
 
-use sea_orm::{
-    Condition,
-    sea_query::{Expr, ExprTrait},
-};
-
-use super::nothing;
 use crate::{
-    auth::Caller,
     db::entities::user,
     jsonapi::{Field, FieldKind::*, RelKind, Relationship, Resource},
+    permissions::{Action::*, Cond::*, EventLink, Fields, Role::*, Rule, Table},
+};
+
+const SELF: Rule = Rule::role(Registered).when(&[SelfUser]);
+const NOT_STAFF_FIELDS: Fields = Fields::Except(SUPER_ADMIN_FIELDS);
+
+/// Staff see and manage everyone; users themselves; staff flags need a super admin.
+pub const TABLE: Table = Table {
+    resource: "user",
+    table: "users",
+    event: EventLink::None,
+    user_column: Some("id"),
+    rules: &[
+        (List, &[Rule::role(Admin), SELF]),
+        (View, &[Rule::role(Admin), SELF]),
+        (
+            Create,
+            &[
+                Rule::role(SuperAdmin),
+                Rule::role(Anyone).fields(NOT_STAFF_FIELDS),
+            ],
+        ),
+        (
+            Update,
+            &[
+                Rule::role(SuperAdmin),
+                Rule::role(Admin).fields(NOT_STAFF_FIELDS),
+                SELF.fields(NOT_STAFF_FIELDS),
+            ],
+        ),
+        (Delete, &[Rule::role(Admin), SELF]),
+    ],
 };
 
 /// The `user` resource.
@@ -107,11 +132,5 @@ impl Resource for UserResource {
     const RELATIONSHIPS: &'static [Relationship] = RELATIONSHIPS;
     const SOFT_DELETE: bool = true;
 
-    fn visible(caller: &Caller) -> Condition {
-        match caller.user_id() {
-            _ if caller.is_staff() => Condition::all(),
-            Some(me) => Condition::all().add(Expr::col(("users", "id")).eq(me)),
-            None => nothing(),
-        }
-    }
+    const PERMISSIONS: Table = TABLE;
 }

@@ -1,16 +1,31 @@
 //! `users-events-roles`: role grants. Visible to the event's organizers, to
 //! the user holding the role, and to staff.
 
-use sea_orm::{
-    Condition,
-    sea_query::{Expr, ExprTrait},
-};
-
-use super::{ORGANIZER_ROLES, events_with_role, nothing};
 use crate::{
-    auth::Caller,
     db::entities::users_events_role,
     jsonapi::{Field, FieldKind::*, RelKind, Relationship, Resource},
+    permissions::{Action::*, Cond::*, EventLink, Role::*, Rule, Table},
+};
+
+const SEE: &[Rule] = &[
+    Rule::role(Coorganizer),
+    Rule::role(Registered).when(&[SelfUser]),
+];
+
+/// The event's organizers (and the holder) see grants; owners and organizers
+/// change or remove them; the owner's grant is never removed. Grants are made
+/// by event creation and accepted role invites, not by POST.
+pub const TABLE: Table = Table {
+    resource: "users-events-roles",
+    table: "users_events_roles",
+    event: EventLink::Column("event_id"),
+    user_column: Some("user_id"),
+    rules: &[
+        (List, SEE),
+        (View, SEE),
+        (Update, &[Rule::role(Organizer).when(&[NotOwnerGrant])]),
+        (Delete, &[Rule::role(Organizer).when(&[NotOwnerGrant])]),
+    ],
 };
 
 /// The `users-events-roles` resource.
@@ -52,16 +67,5 @@ impl Resource for UsersEventsRoleResource {
     const RELATIONSHIPS: &'static [Relationship] = RELATIONSHIPS;
     const SOFT_DELETE: bool = false;
 
-    fn visible(caller: &Caller) -> Condition {
-        match caller.user_id() {
-            _ if caller.is_staff() => Condition::all(),
-            Some(me) => Condition::any()
-                .add(Expr::col(("users_events_roles", "user_id")).eq(me))
-                .add(
-                    Expr::col(("users_events_roles", "event_id"))
-                        .in_subquery(events_with_role(me, ORGANIZER_ROLES)),
-                ),
-            None => nothing(),
-        }
-    }
+    const PERMISSIONS: Table = TABLE;
 }

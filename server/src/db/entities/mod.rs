@@ -3,6 +3,7 @@
 pub mod event;
 pub mod mail;
 pub mod role;
+pub mod role_invite;
 pub mod used_token;
 pub mod user;
 pub mod users_events_role;
