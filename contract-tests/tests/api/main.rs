@@ -3,6 +3,9 @@
 
 mod auth;
 mod errors;
+mod events;
+mod jsonapi;
+mod leaks;
 mod matrix;
 mod negotiation;
 mod support;

@@ -82,6 +82,15 @@ fn event_role(role: Role) -> Option<EventRole> {
     }
 }
 
+/// Which cell of the matrix a request fills.
+#[derive(Clone, Copy)]
+struct Key<'a> {
+    resource: &'a str,
+    action: Action,
+    scenario: &'a str,
+    role: Role,
+}
+
 struct Case {
     app: TestApp,
     lines: String,
@@ -138,16 +147,13 @@ impl Case {
         actor.as_ref().map(|u| self.app.token_for(u))
     }
 
-    fn record(
-        &mut self,
-        resource: &str,
-        action: Action,
-        scenario: &str,
-        role: Role,
-        want: u16,
-        got: &TestResponse,
-        extra: &str,
-    ) {
+    fn record(&mut self, key: Key<'_>, want: u16, got: &TestResponse, extra: &str) {
+        let Key {
+            resource,
+            action,
+            scenario,
+            role,
+        } = key;
         let _ = writeln!(
             self.lines,
             "{resource:<18} {:<6} {scenario:<16} {:<15} {}{extra}",
@@ -167,16 +173,13 @@ impl Case {
     }
 
     /// Records a list: the status, and whether `id` is present exactly when allowed.
-    fn record_list(
-        &mut self,
-        resource: &str,
-        table: &Table,
-        scenario: &str,
-        role: Role,
-        f: Facts,
-        got: &TestResponse,
-        id: &str,
-    ) {
+    fn record_list(&mut self, key: Key<'_>, table: &Table, f: Facts, got: &TestResponse, id: &str) {
+        let Key {
+            resource,
+            scenario,
+            role,
+            ..
+        } = key;
         let want = expected(table, Action::List, role, f);
         let present = got.ids().iter().any(|i| i == id);
         let should = want == 200 && allows(table, Action::List, role, f);
@@ -193,7 +196,7 @@ impl Case {
         } else {
             ""
         };
-        self.record(resource, Action::List, scenario, role, want, got, extra);
+        self.record(key, want, got, extra);
     }
 
     fn finish(self, name: &str) {
@@ -232,7 +235,18 @@ async fn events_matrix() {
                 let r = match action {
                     Action::List => {
                         let r = c.app.get("/v1/events?page[size]=0", tok).await;
-                        c.record_list("event", t, scenario, role, f, &r, &event.id.to_string());
+                        c.record_list(
+                            Key {
+                                resource: "event",
+                                action: Action::List,
+                                scenario,
+                                role,
+                            },
+                            t,
+                            f,
+                            &r,
+                            &event.id.to_string(),
+                        );
                         continue;
                     }
                     Action::View => c.app.get(&path, tok).await,
@@ -244,7 +258,17 @@ async fn events_matrix() {
                     Action::Delete => c.app.delete(&path, tok).await,
                 };
                 let want = expected(t, action, role, f);
-                c.record("event", action, scenario, role, want, &r, "");
+                c.record(
+                    Key {
+                        resource: "event",
+                        action,
+                        scenario,
+                        role,
+                    },
+                    want,
+                    &r,
+                    "",
+                );
             }
         }
     }
@@ -274,7 +298,18 @@ async fn users_matrix() {
                 let r = match action {
                     Action::List => {
                         let r = c.app.get("/v1/users?page[size]=0", tok).await;
-                        c.record_list("user", t, scenario, role, f, &r, &target.id.to_string());
+                        c.record_list(
+                            Key {
+                                resource: "user",
+                                action: Action::List,
+                                scenario,
+                                role,
+                            },
+                            t,
+                            f,
+                            &r,
+                            &target.id.to_string(),
+                        );
                         continue;
                     }
                     Action::View => c.app.get(&path, tok).await,
@@ -293,7 +328,17 @@ async fn users_matrix() {
                     Action::Delete => c.app.delete(&path, tok).await,
                 };
                 let want = expected(t, action, role, f);
-                c.record("user", action, scenario, role, want, &r, "");
+                c.record(
+                    Key {
+                        resource: "user",
+                        action,
+                        scenario,
+                        role,
+                    },
+                    want,
+                    &r,
+                    "",
+                );
             }
         }
     }
@@ -338,10 +383,12 @@ async fn staff_fields_matrix() {
                 ));
             }
             c.record(
-                "user",
-                Action::Update,
-                &format!("{scenario}:{field}"),
-                role,
+                Key {
+                    resource: "user",
+                    action: Action::Update,
+                    scenario: &format!("{scenario}:{field}"),
+                    role,
+                },
                 want,
                 &r,
                 "",
@@ -375,7 +422,18 @@ async fn roles_matrix() {
             let r = match action {
                 Action::List => {
                     let r = c.app.get("/v1/roles?page[size]=0", tok).await;
-                    c.record_list("role", t, "-", role, f, &r, &target.id.to_string());
+                    c.record_list(
+                        Key {
+                            resource: "role",
+                            action: Action::List,
+                            scenario: "-",
+                            role,
+                        },
+                        t,
+                        f,
+                        &r,
+                        &target.id.to_string(),
+                    );
                     continue;
                 }
                 Action::View => c.app.get(&path, tok).await,
@@ -395,10 +453,12 @@ async fn roles_matrix() {
                 Action::Delete => c.app.delete(&path, tok).await,
             };
             c.record(
-                "role",
-                action,
-                "-",
-                role,
+                Key {
+                    resource: "role",
+                    action,
+                    scenario: "-",
+                    role,
+                },
                 expected(t, action, role, f),
                 &r,
                 "",
@@ -485,10 +545,13 @@ async fn grants_matrix() {
                     Action::List => {
                         let r = c.app.get("/v1/users-events-roles?page[size]=0", tok).await;
                         c.record_list(
-                            "users-events-roles",
+                            Key {
+                                resource: "users-events-roles",
+                                action: Action::List,
+                                scenario,
+                                role,
+                            },
                             t,
-                            scenario,
-                            role,
                             f,
                             &r,
                             &grant.id.to_string(),
@@ -507,10 +570,12 @@ async fn grants_matrix() {
                     _ => c.app.delete(&path, tok).await,
                 };
                 c.record(
-                    "users-events-roles",
-                    action,
-                    scenario,
-                    role,
+                    Key {
+                        resource: "users-events-roles",
+                        action,
+                        scenario,
+                        role,
+                    },
                     expected(t, action, role, f),
                     &r,
                     "",
@@ -554,7 +619,18 @@ async fn role_invites_matrix() {
                 let r = match action {
                     Action::List => {
                         let r = c.app.get("/v1/role-invites?page[size]=0", tok).await;
-                        c.record_list("role-invite", t, scenario, role, f, &r, &id);
+                        c.record_list(
+                            Key {
+                                resource: "role-invite",
+                                action: Action::List,
+                                scenario,
+                                role,
+                            },
+                            t,
+                            f,
+                            &r,
+                            &id,
+                        );
                         continue;
                     }
                     Action::View => {
@@ -585,10 +661,12 @@ async fn role_invites_matrix() {
                             let f = Facts { asks_owner, ..f };
                             let label = format!("{scenario}:{role_name}");
                             c.record(
-                                "role-invite",
-                                action,
-                                &label,
-                                role,
+                                Key {
+                                    resource: "role-invite",
+                                    action,
+                                    scenario: &label,
+                                    role,
+                                },
                                 expected(t, action, role, f),
                                 &r,
                                 "",
@@ -605,10 +683,12 @@ async fn role_invites_matrix() {
                     Action::Delete => c.app.delete(&path, tok).await,
                 };
                 c.record(
-                    "role-invite",
-                    action,
-                    scenario,
-                    role,
+                    Key {
+                        resource: "role-invite",
+                        action,
+                        scenario,
+                        role,
+                    },
                     expected(t, action, role, f),
                     &r,
                     "",
