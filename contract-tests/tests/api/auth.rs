@@ -3,12 +3,12 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::support::{app, assert_error, register_and_login};
+use crate::support::{app, assert_error, new_user_logged_in, register_over_http};
 
 #[tokio::test]
 async fn login_issues_access_and_refresh_tokens() {
     let app = app().await;
-    register_and_login(&app, "l@example.com", "password1").await;
+    new_user_logged_in(&app, "l@example.com", "password1").await;
     let r = app.login("L@Example.com", "password1").await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["token_type"], "JWT");
@@ -34,7 +34,7 @@ fn decode_claims(token: &str) -> serde_json::Value {
 #[tokio::test]
 async fn bad_credentials_are_401() {
     let app = app().await;
-    register_and_login(&app, "c@example.com", "password1").await;
+    new_user_logged_in(&app, "c@example.com", "password1").await;
     assert_error(
         &app.login("c@example.com", "wrong-password").await,
         401,
@@ -55,7 +55,7 @@ async fn bad_credentials_are_401() {
 #[tokio::test]
 async fn both_header_schemes_work_and_every_bad_token_is_401() {
     let app = app().await;
-    let (id, token) = register_and_login(&app, "t@example.com", "password1").await;
+    let (id, token) = new_user_logged_in(&app, "t@example.com", "password1").await;
     let path = format!("/v1/users/{id}");
     let bearer = app
         .client()
@@ -118,7 +118,7 @@ async fn both_header_schemes_work_and_every_bad_token_is_401() {
 #[tokio::test]
 async fn refresh_gives_a_non_fresh_access_token() {
     let app = app().await;
-    register_and_login(&app, "r@example.com", "password1").await;
+    new_user_logged_in(&app, "r@example.com", "password1").await;
     let login = app.login("r@example.com", "password1").await;
     let refresh = login.body["refresh_token"].as_str().unwrap();
     let r = app
@@ -156,7 +156,7 @@ async fn refresh_gives_a_non_fresh_access_token() {
 #[tokio::test]
 async fn changing_the_password_revokes_earlier_tokens() {
     let app = app().await;
-    let (_, token) = register_and_login(&app, "p@example.com", "password1").await;
+    let (_, token) = new_user_logged_in(&app, "p@example.com", "password1").await;
     let change = |old: &'static str, new: &'static str| json!({"data": {"old-password": old, "new-password": new}});
     let r = app
         .post_json(
@@ -209,7 +209,7 @@ async fn changing_the_password_revokes_earlier_tokens() {
 #[tokio::test]
 async fn email_verification_tokens_work_once() {
     let app = app().await;
-    let (id, token) = register_and_login(&app, "ver@example.com", "password1").await;
+    let (id, token) = register_over_http(&app, "ver@example.com", "password1").await;
     let mails = app.mails_to("ver@example.com").await;
     let mail = mails
         .iter()
@@ -240,7 +240,7 @@ async fn expired_verification_tokens_are_refused() {
     let app = open_event_contract_tests::TestApp::spawn_with(|s| s.mail_token_ttl = -1)
         .await
         .unwrap();
-    register_and_login(&app, "late@example.com", "password1").await;
+    register_over_http(&app, "late@example.com", "password1").await;
     let token = app.mails_to("late@example.com").await[0]
         .token
         .clone()
@@ -258,7 +258,7 @@ async fn expired_verification_tokens_are_refused() {
 #[tokio::test]
 async fn password_reset_always_answers_200_and_tokens_work_once() {
     let app = app().await;
-    let (_, old_token) = register_and_login(&app, "reset@example.com", "password1").await;
+    let (_, old_token) = new_user_logged_in(&app, "reset@example.com", "password1").await;
     for email in ["reset@example.com", "unknown@example.com"] {
         let r = app
             .post_json(

@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::support::{app, assert_error, register_and_login};
+use crate::support::{app, assert_error, new_user_logged_in};
 
 #[tokio::test]
 async fn unknown_routes_are_jsonapi_404() {
@@ -21,7 +21,7 @@ async fn wrong_methods_are_jsonapi_405() {
 #[tokio::test]
 async fn malformed_json_is_400() {
     let app = app().await;
-    let (_, token) = register_and_login(&app, "m@example.com", "password1").await;
+    let (_, token) = new_user_logged_in(&app, "m@example.com", "password1").await;
     let req = app
         .client()
         .post(app.url("/v1/events"))
@@ -35,7 +35,7 @@ async fn malformed_json_is_400() {
 #[tokio::test]
 async fn document_structure_errors() {
     let app = app().await;
-    let (_, token) = register_and_login(&app, "s@example.com", "password1").await;
+    let (_, token) = new_user_logged_in(&app, "s@example.com", "password1").await;
     let t = Some(token.as_str());
     let r = app.post("/v1/events", t, &json!([])).await;
     assert_error(&r, 400, "bad-document");
@@ -65,7 +65,7 @@ async fn document_structure_errors() {
 #[tokio::test]
 async fn invalid_attributes_are_422_each_with_a_pointer() {
     let app = app().await;
-    let (_, token) = register_and_login(&app, "v@example.com", "password1").await;
+    let (_, token) = new_user_logged_in(&app, "v@example.com", "password1").await;
     let r = app
         .post(
             "/v1/events",
@@ -122,7 +122,7 @@ async fn unknown_query_parameters_are_400_naming_the_parameter() {
 #[tokio::test]
 async fn hostile_input_never_gives_500() {
     let app = app().await;
-    let (_, token) = register_and_login(&app, "h@example.com", "password1").await;
+    let (_, token) = new_user_logged_in(&app, "h@example.com", "password1").await;
     let nasty = [
         json!(null),
         json!({"data": null}),

@@ -6,6 +6,7 @@ mod errors;
 mod events;
 mod jsonapi;
 mod leaks;
+mod manager;
 mod matrix;
 mod negotiation;
 mod support;

@@ -12,7 +12,7 @@ pub fn user_doc(email: &str, password: &str) -> Value {
 }
 
 /// Registers over HTTP and logs in; returns (user id, access token).
-pub async fn register_and_login(app: &TestApp, email: &str, password: &str) -> (String, String) {
+pub async fn new_user_logged_in(app: &TestApp, email: &str, password: &str) -> (String, String) {
     let r = app
         .post("/v1/users", None, &user_doc(email, password))
         .await;
@@ -45,4 +45,18 @@ pub fn assert_error(r: &TestResponse, status: u16, code: &str) {
     assert!(r.body["errors"][0]["title"].is_string());
     assert!(r.body["errors"][0]["detail"].is_string());
     assert_eq!(r.body["jsonapi"]["version"], "1.0");
+}
+
+/// Registers over HTTP (sending the verification mail) and logs in.
+pub async fn register_over_http(app: &TestApp, email: &str, password: &str) -> (String, String) {
+    let r = app
+        .post("/v1/users", None, &user_doc(email, password))
+        .await;
+    assert_eq!(r.status, 201, "register: {}", r.text);
+    let login = app.login(email, password).await;
+    assert_eq!(login.status, 200, "login: {}", login.text);
+    (
+        r.body["data"]["id"].as_str().unwrap().to_owned(),
+        login.body["access_token"].as_str().unwrap().to_owned(),
+    )
 }

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::support::{app, assert_error, register_and_login, user_doc};
+use crate::support::{app, assert_error, new_user_logged_in, user_doc};
 
 #[tokio::test]
 async fn registration_returns_201_with_location_and_hides_the_password() {
@@ -61,7 +61,7 @@ async fn staff_flags_need_a_super_admin() {
     assert_error(&r, 403, "forbidden");
     assert_eq!(r.error_pointer(), "/data/attributes/is-admin");
 
-    let (id, token) = register_and_login(&app, "self@example.com", "password1").await;
+    let (id, token) = new_user_logged_in(&app, "self@example.com", "password1").await;
     for field in ["is-admin", "is-super-admin", "is-verified", "is-blocked"] {
         let r = app
             .patch(
@@ -85,7 +85,7 @@ async fn a_super_admin_makes_admins() {
     .unwrap();
     let root = app.login("root@example.com", "rootpassword").await;
     let root = root.body["access_token"].as_str().unwrap().to_owned();
-    let (id, _) = register_and_login(&app, "promote@example.com", "password1").await;
+    let (id, _) = new_user_logged_in(&app, "promote@example.com", "password1").await;
     let r = app
         .patch(
             &format!("/v1/users/{id}"),
@@ -105,8 +105,8 @@ async fn users_see_themselves_only_and_staff_see_everyone() {
     })
     .await
     .unwrap();
-    let (a, ta) = register_and_login(&app, "a@example.com", "password1").await;
-    let (b, _) = register_and_login(&app, "b@example.com", "password1").await;
+    let (a, ta) = new_user_logged_in(&app, "a@example.com", "password1").await;
+    let (b, _) = new_user_logged_in(&app, "b@example.com", "password1").await;
     assert_eq!(
         app.get(&format!("/v1/users/{a}"), Some(&ta)).await.status,
         200
@@ -136,7 +136,7 @@ async fn users_see_themselves_only_and_staff_see_everyone() {
 #[tokio::test]
 async fn users_update_their_profile_and_a_new_email_must_be_verified_again() {
     let app = app().await;
-    let (id, token) = register_and_login(&app, "old@example.com", "password1").await;
+    let (id, token) = new_user_logged_in(&app, "old@example.com", "password1").await;
     let r = app
         .patch(
             &format!("/v1/users/{id}"),
@@ -169,7 +169,7 @@ async fn users_update_their_profile_and_a_new_email_must_be_verified_again() {
 #[tokio::test]
 async fn deleting_yourself_ends_your_sessions() {
     let app = app().await;
-    let (id, token) = register_and_login(&app, "bye@example.com", "password1").await;
+    let (id, token) = new_user_logged_in(&app, "bye@example.com", "password1").await;
     let r = app.delete(&format!("/v1/users/{id}"), Some(&token)).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["meta"]["message"], "Object successfully deleted");
