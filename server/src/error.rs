@@ -8,7 +8,7 @@ use poem::{IntoResponse, Response, error::ResponseError, http::StatusCode};
 use poem_openapi::{
     ApiResponse, Object,
     registry::{MetaMediaType, MetaResponse, MetaResponses, Registry},
-    types::{ToJSON, Type},
+    types::Type,
 };
 use serde::Serialize;
 
@@ -352,9 +352,4 @@ impl<const M: u16> ApiResponse for Errs<M> {
     fn register(registry: &mut Registry) {
         ErrorDocument::register(registry);
     }
-}
-
-/// Serializes a documented type with its poem-openapi JSON form.
-pub fn to_json<T: ToJSON>(value: &T) -> serde_json::Value {
-    value.to_json().unwrap_or(serde_json::Value::Null)
 }

@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, HashMap};
 use super::{
     filter::{FilterNode, parse_filter_json, simple_filter},
     registry::DynResource,
-    resource::RelKind,
 };
 use crate::{auth::Caller, error::ApiError, resources::lookup};
 
@@ -244,9 +243,4 @@ fn parse_fields(key: &str, ty: &str, value: &str) -> Result<Vec<String>, ApiErro
         names.push(name.to_owned());
     }
     Ok(names)
-}
-
-/// Whether a relationship is stored on the target (to-many).
-pub fn is_has_many(kind: RelKind) -> bool {
-    matches!(kind, RelKind::HasMany { .. })
 }

@@ -12,10 +12,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Query, SelectStatement},
 };
 
-use crate::{
-    db::entities::role::EVENT_ROLES,
-    jsonapi::{DynResource, Meta},
-};
+use crate::jsonapi::{DynResource, Meta};
 
 static EVENTS: Meta<event::EventResource> = Meta::new();
 static USERS: Meta<user::UserResource> = Meta::new();
@@ -52,14 +49,6 @@ pub fn events_with_role(user_id: i64, roles: &[&str]) -> SelectStatement {
         .and_where(Expr::col(("users_events_roles", "role_id")).in_subquery(role_ids))
         .to_owned()
 }
-
-/// Every event role name.
-pub fn any_event_role() -> Vec<&'static str> {
-    EVENT_ROLES.iter().map(|(name, _)| *name).collect()
-}
-
-/// The roles that organize an event (the handbook's "event organizer").
-pub const ORGANIZER_ROLES: &[&str] = &["owner", "organizer", "coorganizer"];
 
 #[cfg(test)]
 mod tests {
