@@ -82,6 +82,10 @@ pub struct Settings {
     /// Allowed CORS origins (comma separated); `*` allows any.
     #[arg(long, env = "OPEN_EVENT_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+
+    /// Deliberate defects for the contract runner's self-tests; code only.
+    #[arg(skip)]
+    pub faults: crate::faults::Faults,
 }
 
 impl Settings {
@@ -99,6 +103,7 @@ impl Settings {
             log_format: LogFormat::Text,
             frontend_url: "http://localhost:4200".to_owned(),
             cors_origins: Vec::new(),
+            faults: crate::faults::Faults::default(),
         }
     }
 }

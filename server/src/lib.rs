@@ -12,6 +12,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod faults;
 pub mod jsonapi;
 pub mod permissions;
 pub mod resources;

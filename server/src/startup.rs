@@ -67,6 +67,7 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> + 'static {
         .at("/docs", make_sync(move |_| Html(docs_html.clone())))
         .at("/", get(root))
         .around(negotiate)
+        .around(crate::faults::inject)
         .catch_all_error(|err| async move { render_poem_error(err) })
         .with(
             CatchPanic::new()

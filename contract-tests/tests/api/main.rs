@@ -4,6 +4,7 @@
 mod auth;
 mod errors;
 mod events;
+mod faults;
 mod jsonapi;
 mod leaks;
 mod manager;

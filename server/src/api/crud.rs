@@ -61,7 +61,7 @@ pub async fn list<R: Resource>(
         ));
     }
     let q = query::<R>(req, caller, QueryKind::List)?;
-    let doc = fetch::list_document::<R>(&state.db, caller, &q, scope, req.uri().path()).await?;
+    let doc = fetch::list_document::<R>(state, caller, &q, scope, req.uri().path()).await?;
     Ok(Doc::new(doc))
 }
 
@@ -72,7 +72,7 @@ pub async fn get<R: Resource>(
     req: &Request,
     cond: Condition,
 ) -> Result<Doc<R, Single>, ApiError> {
-    let (model, _) = guard::authorize::<R>(&state.db, caller, Action::View, cond).await?;
+    let (model, _) = guard::authorize::<R>(state, caller, Action::View, cond).await?;
     render::<R>(state, caller, req, &model).await
 }
 
@@ -98,7 +98,7 @@ pub async fn delete<R: Resource>(
 where
     <R::Entity as EntityTrait>::Column: FromStr,
 {
-    let (model, _) = guard::authorize::<R>(&state.db, caller, Action::Delete, cond).await?;
+    let (model, _) = guard::authorize::<R>(state, caller, Action::Delete, cond).await?;
     let id = to_row(&model)
         .get("id")
         .and_then(serde_json::Value::as_i64)
@@ -138,7 +138,7 @@ pub async fn linkage<R: Resource, const ONE: bool>(
     cond: Condition,
     rel: &str,
 ) -> Result<RelDoc<ONE>, ApiError> {
-    let (model, _) = guard::authorize::<R>(&state.db, caller, Action::View, cond).await?;
+    let (model, _) = guard::authorize::<R>(state, caller, Action::View, cond).await?;
     query::<R>(req, caller, QueryKind::Linkage)?;
     let doc =
         fetch::linkage_document(&state.db, caller, &Meta::<R>::new(), &to_row(&model), rel).await?;
@@ -153,7 +153,7 @@ pub async fn related_many<P: Resource, T: Resource>(
     parent: Condition,
     fk: &'static str,
 ) -> Result<Doc<T, Collection>, ApiError> {
-    let (model, _) = guard::authorize::<P>(&state.db, caller, Action::View, parent).await?;
+    let (model, _) = guard::authorize::<P>(state, caller, Action::View, parent).await?;
     let id = to_row(&model)
         .get("id")
         .and_then(serde_json::Value::as_i64)
@@ -169,7 +169,7 @@ pub async fn related_one<P: Resource, T: Resource>(
     parent: Condition,
     fk: &'static str,
 ) -> Result<Doc<T, Single>, ApiError> {
-    let (model, _) = guard::authorize::<P>(&state.db, caller, Action::View, parent).await?;
+    let (model, _) = guard::authorize::<P>(state, caller, Action::View, parent).await?;
     let target = to_row(&model)
         .get(fk)
         .and_then(serde_json::Value::as_i64)

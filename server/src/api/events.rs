@@ -94,7 +94,7 @@ impl EventsApi {
         req: &Request,
         body: JsonApiBody<Doc<E, Create>>,
     ) -> Result<Created<Doc<E, Single>>, Errs<{ COMMON | FORBIDDEN | WRITE }>> {
-        let rules = guard::authorize_create::<E>(&state.db, &caller, &Args::default()).await?;
+        let rules = guard::authorize_create::<E>(&state, &caller, &Args::default()).await?;
         let owner = caller.require()?.user.id;
         let parsed = body::parse(body.json()?, &Meta::<E>::new(), Mode::Create)?;
         guard::check_fields(&rules, &parsed)?;
@@ -148,7 +148,7 @@ impl EventsApi {
         body: JsonApiBody<Doc<E, Update>>,
     ) -> Result<JsonApi<Doc<E, Single>>, Errs<{ DETAIL | WRITE }>> {
         let (model, rules) =
-            guard::authorize::<E>(&state.db, &caller, Action::Update, by_key(&event_id)?).await?;
+            guard::authorize::<E>(&state, &caller, Action::Update, by_key(&event_id)?).await?;
         let parsed = body::parse(
             body.json()?,
             &Meta::<E>::new(),

@@ -119,7 +119,7 @@ impl RoleInvitesApi {
             user_id: None,
             role_name: Some(role_name.clone()),
         };
-        let rules = guard::authorize_create::<I>(&state.db, &caller, &args).await?;
+        let rules = guard::authorize_create::<I>(&state, &caller, &args).await?;
         guard::check_fields(&rules, &parsed)?;
         let role = role::Entity::find_by_id(role_id)
             .one(&state.db)
@@ -216,7 +216,7 @@ impl RoleInvitesApi {
         // The invite is found by its token, then authorized like any update:
         // only the invitee sees it (others get 404), and only while pending.
         let by_hash = Condition::all().add(role_invite::Column::Hash.eq(body.data.token.trim()));
-        let (invite, _) = guard::authorize::<I>(&state.db, &caller, Action::Update, by_hash)
+        let (invite, _) = guard::authorize::<I>(&state, &caller, Action::Update, by_hash)
             .await
             .map_err(|e| {
                 if e.status == 404 {

@@ -57,7 +57,7 @@ impl RolesApi {
         req: &Request,
         body: JsonApiBody<Doc<R, Create>>,
     ) -> Result<Created<Doc<R, Single>>, Errs<{ COMMON | FORBIDDEN | WRITE }>> {
-        let rules = guard::authorize_create::<R>(&state.db, &caller, &Args::default()).await?;
+        let rules = guard::authorize_create::<R>(&state, &caller, &Args::default()).await?;
         let parsed = body::parse(body.json()?, &Meta::<R>::new(), Mode::Create)?;
         guard::check_fields(&rules, &parsed)?;
         let mut am = <role::ActiveModel as Default>::default();
@@ -94,13 +94,9 @@ impl RolesApi {
         role_id: Path<String>,
         body: JsonApiBody<Doc<R, Update>>,
     ) -> Result<JsonApi<Doc<R, Single>>, Errs<{ DETAIL | WRITE }>> {
-        let (model, rules) = guard::authorize::<R>(
-            &state.db,
-            &caller,
-            Action::Update,
-            crud::by_id::<R>(&role_id)?,
-        )
-        .await?;
+        let (model, rules) =
+            guard::authorize::<R>(&state, &caller, Action::Update, crud::by_id::<R>(&role_id)?)
+                .await?;
         let parsed = body::parse(body.json()?, &Meta::<R>::new(), Mode::Update(&role_id))?;
         guard::check_fields(&rules, &parsed)?;
         let mut am: role::ActiveModel = model.into();

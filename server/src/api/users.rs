@@ -90,7 +90,7 @@ impl UsersApi {
         req: &Request,
         body: JsonApiBody<Doc<U, Create>>,
     ) -> Result<Created<Doc<U, Single>>, Errs<{ COMMON | FORBIDDEN | WRITE }>> {
-        let rules = guard::authorize_create::<U>(&state.db, &caller, &Args::default()).await?;
+        let rules = guard::authorize_create::<U>(&state, &caller, &Args::default()).await?;
         let mut parsed = body::parse(body.json()?, &Meta::<U>::new(), Mode::Create)?;
         guard::check_fields(&rules, &parsed)?;
         let plain = parsed
@@ -147,13 +147,9 @@ impl UsersApi {
         user_id: Path<String>,
         body: JsonApiBody<Doc<U, Update>>,
     ) -> Result<JsonApi<Doc<U, Single>>, Errs<{ DETAIL | WRITE }>> {
-        let (model, rules) = guard::authorize::<U>(
-            &state.db,
-            &caller,
-            Action::Update,
-            crud::by_id::<U>(&user_id)?,
-        )
-        .await?;
+        let (model, rules) =
+            guard::authorize::<U>(&state, &caller, Action::Update, crud::by_id::<U>(&user_id)?)
+                .await?;
         let parsed = body::parse(body.json()?, &Meta::<U>::new(), Mode::Update(&user_id))?;
         guard::check_fields(&rules, &parsed)?;
         let email_changed = parsed

@@ -139,7 +139,7 @@ impl UsersEventsRolesApi {
         body: JsonApiBody<Doc<G, Update>>,
     ) -> Result<JsonApi<Doc<G, Single>>, Errs<{ DETAIL | WRITE }>> {
         let (grant, rules) = guard::authorize::<G>(
-            &state.db,
+            &state,
             &caller,
             Action::Update,
             crud::by_id::<G>(&grant_id)?,
@@ -298,8 +298,7 @@ impl UsersEventsRolesApi {
         body: JsonApiBody<RelDoc<true>>,
     ) -> Result<JsonApi<RelDoc<true>>, Errs<{ DETAIL | WRITE }>> {
         let cond = crud::by_id::<G>(&grant_id)?;
-        let (grant, _) =
-            guard::authorize::<G>(&state.db, &caller, Action::View, cond.clone()).await?;
+        let (grant, _) = guard::authorize::<G>(&state, &caller, Action::View, cond.clone()).await?;
         let mut kwargs = Kwargs::from([("id".to_owned(), grant.id)]);
         CHANGE_ROLE
             .run(&state.db, &caller, req.method().as_str(), &mut kwargs)

@@ -16,6 +16,7 @@ use crate::{
     auth::Caller,
     error::ApiError,
     jsonapi::{Resource, Row, body::Parsed, fetch, registry::DynResource},
+    state::AppState,
 };
 
 fn unauthenticated() -> ApiError {
@@ -26,11 +27,12 @@ fn unauthenticated() -> ApiError {
 /// needs a token and none was sent, 404 when missing or hidden, 403 when
 /// visible but not allowed. Returns the model and the rules that allowed it.
 pub async fn authorize<R: Resource>(
-    db: &DatabaseConnection,
+    state: &AppState,
     caller: &Caller,
     action: Action,
     cond: Condition,
 ) -> Result<(R::Model, Vec<Rule>), ApiError> {
+    let db = &state.db;
     let table = &R::PERMISSIONS;
     if caller.user_id().is_none() && table.requires_auth(action) {
         return Err(unauthenticated());
@@ -41,7 +43,10 @@ pub async fn authorize<R: Resource>(
         .get("id")
         .and_then(serde_json::Value::as_i64)
         .unwrap_or_default();
-    let rules = matching_rules(db, table, action, caller, id).await?;
+    let mut rules = matching_rules(db, table, action, caller, id).await?;
+    if state.settings.faults.drops(R::TYPE, action) {
+        rules = table.rules(action).to_vec();
+    }
     if rules.is_empty() {
         return Err(ApiError::forbidden(format!(
             "You may see this {} but not {} it.",
@@ -54,10 +59,11 @@ pub async fn authorize<R: Resource>(
 
 /// Authorizes a creation from the facts in `args`: 401, then 403.
 pub async fn authorize_create<R: Resource>(
-    db: &DatabaseConnection,
+    state: &AppState,
     caller: &Caller,
     args: &Args,
 ) -> Result<Vec<Rule>, ApiError> {
+    let db = &state.db;
     let table = &R::PERMISSIONS;
     if caller.user_id().is_none() && table.requires_auth(Action::Create) {
         return Err(unauthenticated());
