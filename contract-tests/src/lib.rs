@@ -4,5 +4,6 @@
 //! test suite in `tests/api` is built on it.
 
 pub mod harness;
+pub mod runner;
 
 pub use harness::{TestApp, TestResponse};

@@ -28,15 +28,3 @@ pub fn config(spec: Value, filters: &[&str]) -> RunConfig {
 pub async fn run_spec(spec: Value, filters: &[&str]) -> Report {
     run(&config(spec, filters)).await.expect("the run starts")
 }
-
-/// `check id: message — actual` for every failure.
-pub fn failure_lines(report: &Report) -> Vec<String> {
-    report
-        .failures()
-        .flat_map(|r| {
-            r.failures
-                .iter()
-                .map(move |f| format!("{}: {} — {}", r.check.id, f.message, f.actual))
-        })
-        .collect()
-}

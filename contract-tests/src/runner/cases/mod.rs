@@ -1,0 +1,126 @@
+//! Scenario builders: for each operation, which (status, actor, scenario)
+//! cases the runner can build, and how. Every negative case starts from the
+//! operation's happy request ([`base`]) and introduces exactly one fault,
+//! so the expected status does not depend on the order the server checks
+//! things in.
+//!
+//! | module | statuses |
+//! |---|---|
+//! | [`base`] | the happy path (2xx) with factory-built state |
+//! | [`negotiation`] | 406 (bad `Accept`), 415 (wrong `Content-Type`) |
+//! | [`tokens`] | 401 (garbage, tampered, wrong-secret, expired, wrong-type, missing token) |
+//! | [`query`] | 400 (unknown query parameter) |
+//! | [`body`] | 400 (malformed JSON, schema violations of plain JSON), 403 (client id), 409 (wrong type, id mismatch), 422 (schema-derived attribute violations) |
+//! | [`lookup`] | 404 (missing and soft-deleted objects) |
+//! | [`recipes`] | operation-specific happy paths and faults (the `/v1/auth` helpers, `/health`) |
+//! | [`chain`] | stateful CRUD chains |
+//!
+//! Dialect rules apply whether or not the operation documents the status:
+//! every JSON:API operation gets the 406/415/409/422 cases, every operation
+//! reading a token the 401 cases, every path id the 404 cases. A status the
+//! server then returns without the spec documenting it fails the check
+//! ("status N is not documented"), which is how a status dropped from the
+//! spec is caught.
+
+pub mod base;
+pub mod body;
+pub mod chain;
+pub mod lookup;
+pub mod negotiation;
+pub mod query;
+pub mod recipes;
+pub mod tokens;
+
+use super::{
+    plan::{Actor, Scenario},
+    spec::{Operation, Spec},
+};
+
+/// What the target lets the runner do.
+#[derive(Debug, Clone, Default)]
+pub struct Caps {
+    /// Resource types the seeder can create (empty: no seeding).
+    pub kinds: Vec<String>,
+    /// Resource types the seeder can create soft-deleted.
+    pub deletable: Vec<String>,
+    /// Whether tokens can be signed (expired tokens need the secret).
+    pub can_sign: bool,
+}
+
+impl Caps {
+    /// Whether data can be seeded at all.
+    pub fn seeding(&self) -> bool {
+        !self.kinds.is_empty()
+    }
+
+    /// Whether objects of `kind` can be seeded.
+    pub fn seeds(&self, kind: &str) -> bool {
+        self.kinds.iter().any(|k| k == kind)
+    }
+}
+
+/// One planned case of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    /// Expected status.
+    pub status: u16,
+    /// Who sends it.
+    pub actor: Actor,
+    /// What it does.
+    pub scenario: Scenario,
+}
+
+/// The cases of one operation, and the scenarios this target cannot run.
+#[derive(Debug, Default)]
+pub struct Derived {
+    /// Planned cases.
+    pub cases: Vec<Case>,
+    /// `op: scenario — why` lines.
+    pub skipped: Vec<String>,
+}
+
+impl Derived {
+    fn push(&mut self, status: u16, actor: Actor, scenario: Scenario) {
+        self.cases.push(Case {
+            status,
+            actor,
+            scenario,
+        });
+    }
+}
+
+/// The cases the runner can build for `op`.
+pub fn derive(op: &Operation, spec: &Spec, caps: &Caps) -> Derived {
+    let mut out = Derived::default();
+    let Ok(base) = base::plan_base(op, spec, caps) else {
+        return out;
+    };
+    if let Some(status) = op.success_status() {
+        out.push(status, base.actor, Scenario::Happy);
+    }
+    negotiation::derive(op, &base, &mut out);
+    tokens::derive(op, &base, caps, &mut out);
+    query::derive(op, &base, &mut out);
+    body::derive(op, spec, &base, &mut out);
+    lookup::derive(&base, caps, &mut out);
+    recipes::derive(op, &base, &mut out);
+    out
+}
+
+/// Why no case produces `status` on `op`.
+pub fn why_uncovered(op: &Operation, spec: &Spec, status: u16, caps: &Caps) -> String {
+    if let Err(why) = base::plan_base(op, spec, caps) {
+        return format!("no happy request to start from: {why}");
+    }
+    match status {
+        403 => "needs permission data: a caller who sees the object but may not act \
+                (x-permissions rows)"
+            .into(),
+        400 => "no request fault maps to 400 here (the operation reads no query \
+                parameters and takes no body)"
+            .into(),
+        503 => "needs the server's database to be down".into(),
+        s if (200..300).contains(&s) => "no happy-path builder for this operation".into(),
+        _ => "no scenario produces this status".into(),
+    }
+}

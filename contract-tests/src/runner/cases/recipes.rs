@@ -1,0 +1,294 @@
+//! Operation-specific happy paths and faults: the typed analogue of Dredd
+//! hooks and Pact provider states, for the operations whose success needs
+//! more than generic state (credentials, a refresh token, a token from a
+//! mail). Keyed by `operationId`; an operation with no recipe and no
+//! generic builder has its 2xx reported as uncovered.
+
+use open_event_factories::FactoryContext;
+use serde_json::{Value, json};
+
+use super::{
+    Caps, Derived,
+    base::{Base, BasePlan, TokenUse},
+    body,
+};
+use crate::runner::{
+    RunnerError,
+    env::Env,
+    http::HttpRequest,
+    plan::{Actor, BodyEdit, Check, Scenario},
+    seed::UserKind,
+    spec::{Operation, media_essence},
+};
+
+struct Recipe {
+    op: &'static str,
+    needs_seeding: bool,
+    token: TokenUse,
+    faults: &'static [(u16, &'static str)],
+}
+
+const RECIPES: &[Recipe] = &[
+    Recipe {
+        op: "health",
+        needs_seeding: false,
+        token: TokenUse::None,
+        faults: &[],
+    },
+    Recipe {
+        op: "login",
+        needs_seeding: true,
+        token: TokenUse::None,
+        faults: &[(401, "wrong-password"), (401, "unknown-email")],
+    },
+    Recipe {
+        op: "refresh_token",
+        needs_seeding: true,
+        token: TokenUse::Refresh,
+        faults: &[],
+    },
+    Recipe {
+        op: "change_password",
+        needs_seeding: true,
+        token: TokenUse::Access { fresh: true },
+        faults: &[
+            (401, "not-fresh-token"),
+            (422, "wrong-old-password"),
+            (422, "short-new-password"),
+            (422, "same-password"),
+        ],
+    },
+    Recipe {
+        op: "verify_email",
+        needs_seeding: true,
+        token: TokenUse::None,
+        faults: &[(400, "invalid-mail-token")],
+    },
+    Recipe {
+        op: "resend_verification_email",
+        needs_seeding: false,
+        token: TokenUse::None,
+        faults: &[],
+    },
+    Recipe {
+        op: "request_password_reset",
+        needs_seeding: false,
+        token: TokenUse::None,
+        faults: &[],
+    },
+    Recipe {
+        op: "reset_password",
+        needs_seeding: true,
+        token: TokenUse::None,
+        faults: &[(400, "invalid-mail-token"), (422, "short-password")],
+    },
+];
+
+fn recipe(op_id: &str) -> Option<&'static Recipe> {
+    RECIPES.iter().find(|r| r.op == op_id)
+}
+
+/// `Some(plan)` when `op` has a recipe (`Some(Err(why))`: it cannot run here).
+pub fn plan(op: &Operation, caps: &Caps) -> Option<Result<BasePlan, String>> {
+    let r = recipe(&op.id)?;
+    if r.needs_seeding && !caps.seeding() {
+        return Some(Err(
+            "its recipe needs a seeded account (pass --database-url)".into(),
+        ));
+    }
+    Some(Ok(BasePlan {
+        actor: if r.token == TokenUse::None {
+            Actor::Anyone
+        } else {
+            Actor::Registered
+        },
+        token: r.token,
+        params: Vec::new(),
+        body_type: None,
+        recipe: Some(r.op),
+        own: false,
+    }))
+}
+
+/// Plans the recipe's own faults.
+pub fn derive(op: &Operation, base: &BasePlan, out: &mut Derived) {
+    let Some(r) = base.recipe.and_then(recipe) else {
+        return;
+    };
+    for (status, name) in r.faults {
+        if op.documents(*status) {
+            out.push(
+                *status,
+                base.actor,
+                Scenario::Recipe {
+                    name: (*name).to_owned(),
+                },
+            );
+        }
+    }
+}
+
+fn salt(ctx: &FactoryContext) -> String {
+    format!("{:08x}", ctx.seed() as u32)
+}
+
+/// Asks the server to mail `email` (through operation `trigger`) and reads
+/// the token of mail kind `kind` from the outbox.
+async fn mailed_token(
+    env: &Env,
+    trigger: &str,
+    email: &str,
+    kind: &str,
+) -> Result<String, RunnerError> {
+    let op = env
+        .spec
+        .operation(trigger)
+        .ok_or_else(|| RunnerError::Seed(format!("the spec has no `{trigger}` operation")))?;
+    let mut req = HttpRequest::new(&op.method, op.path.clone());
+    req.set_header("Content-Type", "application/json");
+    req.body = Some(json!({"data": {"email": email}}).to_string());
+    let ex = env.send(&req).await;
+    if ex.response.status != 200 {
+        return Err(RunnerError::Seed(format!(
+            "{trigger} answered {} {}",
+            ex.response.status, ex.response.body
+        )));
+    }
+    env.seeder()?
+        .mail_token(email, kind)
+        .await?
+        .ok_or_else(|| RunnerError::Seed(format!("no `{kind}` mail to {email}")))
+}
+
+/// Builds the happy request of a recipe operation.
+pub async fn build(
+    env: &Env,
+    op: &Operation,
+    name: &'static str,
+    check: &Check,
+    ctx: FactoryContext,
+) -> Result<Base, RunnerError> {
+    let mut request = HttpRequest::new(&op.method, op.path.clone());
+    request.set_header("Accept", op.accept());
+    let seeding = env.target.seeder.is_some();
+    let kind = if name == "verify_email" || name == "resend_verification_email" {
+        UserKind::Unverified
+    } else {
+        UserKind::Regular
+    };
+    let user = if seeding {
+        Some(env.seeder()?.user(&ctx, kind).await?)
+    } else {
+        None
+    };
+    let email = user
+        .as_ref()
+        .map(|u| u.email.clone())
+        .unwrap_or_else(|| format!("nobody.{}@example.test", salt(&ctx)));
+    let body: Option<Value> = match name {
+        "login" => {
+            let u = user.as_ref().ok_or_else(no_user)?;
+            Some(json!({"email": u.email, "password": u.password}))
+        }
+        "change_password" => {
+            let u = user.as_ref().ok_or_else(no_user)?;
+            Some(json!({"data": {
+                "old-password": u.password,
+                "new-password": format!("contract-new-{}", salt(&ctx)),
+            }}))
+        }
+        "verify_email" => {
+            let token =
+                mailed_token(env, "resend_verification_email", &email, "verify-email").await?;
+            Some(json!({"data": {"token": token}}))
+        }
+        "resend_verification_email" | "request_password_reset" => {
+            Some(json!({"data": {"email": email}}))
+        }
+        "reset_password" => {
+            let token =
+                mailed_token(env, "request_password_reset", &email, "reset-password").await?;
+            Some(
+                json!({"data": {"token": token, "password": format!("contract-reset-{}", salt(&ctx))}}),
+            )
+        }
+        _ => None,
+    };
+    let token_type = match (recipe(name).map(|r| r.token), &user) {
+        (Some(TokenUse::Access { fresh }), Some(u)) => {
+            let t = env.target.access_token(u, fresh).await?;
+            request.set_header("Authorization", format!("JWT {t}"));
+            Some(open_event_server::auth::jwt::TokenType::Access)
+        }
+        (Some(TokenUse::Refresh), Some(u)) => {
+            let t = env.target.refresh_token(u).await?;
+            request.set_header("Authorization", format!("JWT {t}"));
+            Some(open_event_server::auth::jwt::TokenType::Refresh)
+        }
+        _ => None,
+    };
+    if let Some(b) = body {
+        let media = op
+            .request_body
+            .as_ref()
+            .map(|rb| media_essence(&rb.media_type))
+            .unwrap_or_else(|| "application/json".into());
+        request.set_header("Content-Type", media);
+        request.body = Some(b.to_string());
+    }
+    let _ = check;
+    Ok(Base {
+        request,
+        user,
+        ids: Vec::new(),
+        ctx,
+        token_type,
+    })
+}
+
+fn no_user() -> RunnerError {
+    RunnerError::Seed("this recipe needs a seeded user".into())
+}
+
+fn set(base: &mut Base, path: &[&str], value: Value) {
+    if let Some(mut doc) = base.body_json() {
+        body::apply(
+            &mut doc,
+            &BodyEdit {
+                path: path.iter().map(|s| (*s).to_owned()).collect(),
+                value: Some(value),
+            },
+        );
+        base.set_body(&doc);
+    }
+}
+
+/// Applies a recipe fault to the happy request.
+pub async fn apply(env: &Env, name: &str, base: &mut Base) -> Result<(), RunnerError> {
+    match name {
+        "wrong-password" => set(base, &["password"], json!("not-the-password")),
+        "unknown-email" => set(
+            base,
+            &["email"],
+            json!(format!("nobody.{}@example.test", salt(&base.ctx))),
+        ),
+        "not-fresh-token" => {
+            let u = base.user.as_ref().ok_or_else(no_user)?;
+            let t = env.target.access_token(u, false).await?;
+            base.request.set_header("Authorization", format!("JWT {t}"));
+        }
+        "wrong-old-password" => set(base, &["data", "old-password"], json!("not-the-password")),
+        "short-new-password" => set(base, &["data", "new-password"], json!("short")),
+        "same-password" => {
+            let u = base.user.as_ref().ok_or_else(no_user)?;
+            let old = u.password.clone();
+            set(base, &["data", "new-password"], json!(old));
+        }
+        "invalid-mail-token" => set(base, &["data", "token"], json!("not-a-valid-token")),
+        "short-password" => set(base, &["data", "password"], json!("short")),
+        other => {
+            return Err(RunnerError::Seed(format!("unknown recipe fault `{other}`")));
+        }
+    }
+    Ok(())
+}

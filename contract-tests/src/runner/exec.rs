@@ -1,0 +1,250 @@
+//! Running checks: one check builds its own state, sends its request(s) and
+//! checks the responses; [`execute`] runs the plan on `--jobs` tokio tasks
+//! in the seeded execution order and returns results in plan order.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Instant,
+};
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{
+    RunnerError,
+    cases::{base, body, chain, lookup, recipes},
+    check::{self, Expect, Failure, Recorder},
+    env::Env,
+    http::Exchange,
+    plan::{self, Check, Plan, Scenario},
+    report::console::Progress,
+};
+
+/// The outcome of one check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// The check.
+    pub check: Check,
+    /// No failures.
+    pub passed: bool,
+    /// Failed expectations.
+    pub failures: Vec<Failure>,
+    /// The exchanges (kept for failed checks only).
+    pub exchanges: Vec<Exchange>,
+    /// Requests sent.
+    pub requests: usize,
+    /// Wall time, milliseconds.
+    pub millis: u64,
+}
+
+fn expect_for(scenario: &Scenario) -> Expect {
+    match scenario {
+        Scenario::Happy => Expect {
+            follow_links: true,
+            ..Expect::default()
+        },
+        Scenario::Body { pointer, .. } => Expect {
+            pointer: pointer.clone(),
+            ..Expect::default()
+        },
+        Scenario::WrongType => Expect {
+            pointer: Some("/data/type".into()),
+            ..Expect::default()
+        },
+        Scenario::IdMismatch | Scenario::ClientId => Expect {
+            pointer: Some("/data/id".into()),
+            ..Expect::default()
+        },
+        Scenario::UnknownQuery { name } => Expect {
+            parameter: Some(name.clone()),
+            ..Expect::default()
+        },
+        _ => Expect::default(),
+    }
+}
+
+fn edit_body(b: &mut base::Base, path: &[&str], value: serde_json::Value) {
+    if let Some(mut doc) = b.body_json() {
+        body::apply(
+            &mut doc,
+            &plan::BodyEdit {
+                path: path.iter().map(|s| (*s).to_owned()).collect(),
+                value: Some(value),
+            },
+        );
+        b.set_body(&doc);
+    }
+}
+
+/// Turns the happy request into the check's request (one fault).
+async fn apply(
+    env: &Env,
+    op_path: &str,
+    scenario: &Scenario,
+    b: &mut base::Base,
+) -> Result<(), RunnerError> {
+    match scenario {
+        Scenario::Happy | Scenario::DeletedObject { .. } | Scenario::Chain { .. } => {}
+        Scenario::BadAccept { accept } => b.request.set_header("Accept", accept.clone()),
+        Scenario::WrongContentType { content_type } => {
+            b.request.set_header("Content-Type", content_type.clone());
+            if b.request.body.is_none() {
+                b.request.body = Some("{}".into());
+            }
+        }
+        Scenario::BadToken { fault } => {
+            let user = match &b.user {
+                Some(u) => u.clone(),
+                None => {
+                    env.seeder()?
+                        .user(&b.ctx, super::seed::UserKind::Regular)
+                        .await?
+                }
+            };
+            let kind = b
+                .token_type
+                .unwrap_or(open_event_server::auth::jwt::TokenType::Access);
+            let token = env
+                .target
+                .faulty_token(&user, *fault, kind)
+                .await?
+                .ok_or_else(|| RunnerError::Target(format!("cannot make a {}", fault.name())))?;
+            b.request
+                .set_header("Authorization", format!("JWT {token}"));
+        }
+        Scenario::NoToken => b.request.remove_header("Authorization"),
+        Scenario::UnknownQuery { name } => b.request.add_query(name, "1"),
+        Scenario::MalformedJson => b.request.body = Some(r#"{"data": "#.into()),
+        Scenario::MissingObject { param } => {
+            let mut old = None;
+            for (p, id) in &mut b.ids {
+                if p == param {
+                    old = Some(std::mem::replace(id, lookup::MISSING_ID.to_owned()));
+                }
+            }
+            b.request.path = base::fill_path(op_path, &b.ids);
+            if let (Some(old), Some(doc)) = (old, b.body_json())
+                && doc.pointer("/data/id").and_then(|v| v.as_str()) == Some(old.as_str())
+            {
+                edit_body(b, &["data", "id"], json!(lookup::MISSING_ID));
+            }
+        }
+        Scenario::WrongType => edit_body(b, &["data", "type"], json!("no-such-type")),
+        Scenario::IdMismatch => {
+            let url_id = b.ids.last().map(|(_, id)| id.clone()).unwrap_or_default();
+            let other = if url_id == lookup::MISSING_ID {
+                "1"
+            } else {
+                lookup::MISSING_ID
+            };
+            edit_body(b, &["data", "id"], json!(other));
+        }
+        Scenario::ClientId => edit_body(b, &["data", "id"], json!("424242")),
+        Scenario::Body { edit, .. } => {
+            if let Some(mut doc) = b.body_json() {
+                body::apply(&mut doc, edit);
+                b.set_body(&doc);
+            }
+        }
+        Scenario::Recipe { name } => recipes::apply(env, name, b).await?,
+    }
+    Ok(())
+}
+
+async fn single(env: &Env, check: &Check, rec: &mut Recorder) -> Result<(), RunnerError> {
+    let op = env
+        .spec
+        .operation(&check.operation_id)
+        .ok_or_else(|| RunnerError::Spec(format!("no operation `{}`", check.operation_id)))?;
+    let plan = base::plan_base(op, &env.spec, &env.caps).map_err(RunnerError::Seed)?;
+    let deleted = match &check.scenario {
+        Scenario::DeletedObject { param } => Some(param.as_str()),
+        _ => None,
+    };
+    let mut b = base::build(env, op, &plan, check, deleted).await?;
+    apply(env, &op.path, &check.scenario, &mut b).await?;
+    let ex = env.send(&b.request).await;
+    let at = rec.push(ex);
+    check::response(
+        env,
+        op,
+        check.expected,
+        at,
+        rec,
+        &expect_for(&check.scenario),
+    )
+    .await;
+    Ok(())
+}
+
+/// Runs one check.
+pub async fn run_check(env: &Env, check: &Check) -> CheckResult {
+    let started = Instant::now();
+    let mut rec = Recorder::default();
+    let outcome = match &check.scenario {
+        Scenario::Chain { .. } => chain::run(env, check, &mut rec).await,
+        _ => single(env, check, &mut rec).await,
+    };
+    if let Err(e) = outcome {
+        let at = rec.exchanges.len().saturating_sub(1);
+        rec.fail(
+            at,
+            format!("setting up the check failed: {e}"),
+            "a runnable check",
+            "error",
+        );
+    }
+    let passed = rec.failures.is_empty();
+    CheckResult {
+        check: check.clone(),
+        passed,
+        failures: rec.failures,
+        requests: rec.exchanges.len(),
+        exchanges: if passed { Vec::new() } else { rec.exchanges },
+        millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    }
+}
+
+/// Runs the plan; results come back in plan order (checks not run after a
+/// `--fail-fast` stop are left out).
+pub async fn execute(
+    env: Arc<Env>,
+    plan: &Plan,
+    jobs: usize,
+    seed: u64,
+    fail_fast: bool,
+    progress: &Progress,
+) -> Vec<CheckResult> {
+    let order = plan::execution_order(plan.checks.len(), seed);
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut set = tokio::task::JoinSet::new();
+    for index in order {
+        let check = plan.checks[index].clone();
+        let env = env.clone();
+        let semaphore = semaphore.clone();
+        let stop = stop.clone();
+        set.spawn(async move {
+            let _permit = semaphore.acquire_owned().await.ok()?;
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            let result = run_check(&env, &check).await;
+            if fail_fast && !result.passed {
+                stop.store(true, Ordering::Relaxed);
+            }
+            Some((index, result))
+        });
+    }
+    let mut results: Vec<Option<CheckResult>> = vec![None; plan.checks.len()];
+    while let Some(joined) = set.join_next().await {
+        if let Ok(Some((index, result))) = joined {
+            progress.record(&result);
+            results[index] = Some(result);
+        }
+    }
+    results.into_iter().flatten().collect()
+}
