@@ -47,8 +47,19 @@ impl Actor {
 pub struct BodyEdit {
     /// Object keys from the document root, e.g. `["data", "attributes", "name"]`.
     pub path: Vec<String>,
-    /// The new value; `None` removes the member.
+    /// The new value; `None` removes the member. (`Some(null)` sets JSON
+    /// null, so the field is absent rather than null when `None`.)
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub value: Option<Value>,
+}
+
+/// A present member is `Some`, even when it is JSON null.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    <Value as serde::Deserialize>::deserialize(d).map(Some)
 }
 
 /// What a check does to the happy request (exactly one fault, or none).

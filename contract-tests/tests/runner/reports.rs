@@ -12,11 +12,7 @@ use crate::support::{code_spec, run_spec};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn junit_json_and_markdown_reports_are_written_and_parse() {
     // One operation with a finding, one that passes, one with a gap.
-    let report = run_spec(
-        code_spec(),
-        &["update_users_events_role", "login", "health"],
-    )
-    .await;
+    let report = run_spec(code_spec(), &["create_role_invite", "login", "health"]).await;
     assert!(report.totals.failed > 0 && report.totals.passed > 0);
     let dir = std::env::temp_dir().join(format!("oe-contract-{}", std::process::id()));
     let (j, s, m) = (
@@ -50,7 +46,7 @@ async fn junit_json_and_markdown_reports_are_written_and_parse() {
             .all(|c| c.classname.as_ref().map(|c| c.as_str()) == Some("login"))
     );
     assert!(
-        xml.contains("curl -sS -g -X PATCH"),
+        xml.contains("curl -sS -g -X POST"),
         "a failure carries its repro"
     );
 

@@ -93,12 +93,14 @@ pub async fn render<R: Resource>(
 pub async fn delete<R: Resource>(
     state: &AppState,
     caller: &Caller,
+    req: &Request,
     cond: Condition,
 ) -> Result<MetaDoc, ApiError>
 where
     <R::Entity as EntityTrait>::Column: FromStr,
 {
     let (model, _) = guard::authorize::<R>(state, caller, Action::Delete, cond).await?;
+    query::<R>(req, caller, QueryKind::Linkage)?;
     let id = to_row(&model)
         .get("id")
         .and_then(serde_json::Value::as_i64)

@@ -172,10 +172,11 @@ impl EventsApi {
         &self,
         state: Data<&AppState>,
         caller: Caller,
+        req: &Request,
         event_id: Path<String>,
     ) -> Result<JsonApi<MetaDoc>, Errs<{ COMMON | NOT_FOUND | FORBIDDEN }>> {
         Ok(JsonApi(
-            crud::delete::<E>(&state, &caller, by_key(&event_id)?).await?,
+            crud::delete::<E>(&state, &caller, req, by_key(&event_id)?).await?,
         ))
     }
 

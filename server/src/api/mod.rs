@@ -82,6 +82,9 @@ pub enum Guarded {
     Table(&'static Table, Action),
     /// Explicit rules (the auth helpers, manager-guarded endpoints).
     Rules(&'static str, Action, &'static [Rule]),
+    /// A related endpoint: the parent must be viewable first (its denials
+    /// come first), then `action` of the target's table applies.
+    Related(&'static Table, &'static Table, Action),
 }
 
 const ANYONE: &[Rule] = &[Rule::role(Role::Anyone)];
@@ -90,7 +93,7 @@ const REGISTERED: &[Rule] = &[Rule::role(Role::Registered)];
 /// The permissions of every `/v1` operation, by operation id.
 pub fn operation_permissions() -> Vec<(&'static str, Guarded)> {
     use Action::*;
-    use Guarded::Table as T;
+    use Guarded::{Related as R, Table as T};
     let (ev, us, ro, gr, inv) = (
         &event::TABLE,
         &user::TABLE,
@@ -121,18 +124,18 @@ pub fn operation_permissions() -> Vec<(&'static str, Guarded)> {
         ("update_user", T(us, Update)),
         ("delete_user", T(us, Delete)),
         ("get_user_users_events_roles_relationship", T(us, View)),
-        ("list_user_users_events_roles", T(gr, List)),
+        ("list_user_users_events_roles", R(us, gr, List)),
         ("list_events", T(ev, List)),
         ("create_event", T(ev, Create)),
         ("get_event", T(ev, View)),
         ("update_event", T(ev, Update)),
         ("delete_event", T(ev, Delete)),
         ("get_event_creator_relationship", T(ev, View)),
-        ("get_event_creator", T(us, View)),
+        ("get_event_creator", R(ev, us, View)),
         ("get_event_users_events_roles_relationship", T(ev, View)),
-        ("list_event_users_events_roles", T(gr, List)),
+        ("list_event_users_events_roles", R(ev, gr, List)),
         ("get_event_role_invites_relationship", T(ev, View)),
-        ("list_event_role_invites", T(inv, List)),
+        ("list_event_role_invites", R(ev, inv, List)),
         ("list_roles", T(ro, List)),
         ("create_role", T(ro, Create)),
         ("get_role", T(ro, View)),
@@ -143,9 +146,9 @@ pub fn operation_permissions() -> Vec<(&'static str, Guarded)> {
         ("update_users_events_role", T(gr, Update)),
         ("delete_users_events_role", T(gr, Delete)),
         ("get_users_events_role_user_relationship", T(gr, View)),
-        ("get_users_events_role_user", T(us, View)),
+        ("get_users_events_role_user", R(gr, us, View)),
         ("get_users_events_role_event_relationship", T(gr, View)),
-        ("get_users_events_role_event", T(ev, View)),
+        ("get_users_events_role_event", R(gr, ev, View)),
         ("get_users_events_role_role_relationship", T(gr, View)),
         (
             "update_users_events_role_role_relationship",
@@ -155,16 +158,16 @@ pub fn operation_permissions() -> Vec<(&'static str, Guarded)> {
                 &[users_events_roles::CHANGE_ROLE.permission],
             ),
         ),
-        ("get_users_events_role_role", T(ro, View)),
+        ("get_users_events_role_role", R(gr, ro, View)),
         ("list_role_invites", T(inv, List)),
         ("create_role_invite", T(inv, Create)),
         ("accept_role_invite", T(inv, Update)),
         ("get_role_invite", T(inv, View)),
         ("delete_role_invite", T(inv, Delete)),
         ("get_role_invite_event_relationship", T(inv, View)),
-        ("get_role_invite_event", T(ev, View)),
+        ("get_role_invite_event", R(inv, ev, View)),
         ("get_role_invite_role_relationship", T(inv, View)),
-        ("get_role_invite_role", T(ro, View)),
+        ("get_role_invite_role", R(inv, ro, View)),
     ]
 }
 
@@ -251,6 +254,9 @@ pub fn spec_json(service: &Service) -> Value {
                         Guarded::Table(table, action) => export::x_permissions(table, *action),
                         Guarded::Rules(resource, action, rules) => {
                             export::x_permissions_rules(resource, *action, rules)
+                        }
+                        Guarded::Related(parent, target, action) => {
+                            export::x_permissions_via(parent, target, *action)
                         }
                     };
                     obj.insert("x-permissions".into(), value);

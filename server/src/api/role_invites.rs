@@ -301,10 +301,11 @@ impl RoleInvitesApi {
         &self,
         state: Data<&AppState>,
         caller: Caller,
+        req: &Request,
         invite_id: Path<String>,
     ) -> Result<JsonApi<MetaDoc>, Errs<{ COMMON | NOT_FOUND | FORBIDDEN }>> {
         Ok(JsonApi(
-            crud::delete::<I>(&state, &caller, crud::by_id::<I>(&invite_id)?).await?,
+            crud::delete::<I>(&state, &caller, req, crud::by_id::<I>(&invite_id)?).await?,
         ))
     }
 

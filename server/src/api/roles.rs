@@ -115,10 +115,11 @@ impl RolesApi {
         &self,
         state: Data<&AppState>,
         caller: Caller,
+        req: &Request,
         role_id: Path<String>,
     ) -> Result<JsonApi<MetaDoc>, Errs<{ COMMON | NOT_FOUND | FORBIDDEN | CONFLICT }>> {
         Ok(JsonApi(
-            crud::delete::<R>(&state, &caller, crud::by_id::<R>(&role_id)?).await?,
+            crud::delete::<R>(&state, &caller, req, crud::by_id::<R>(&role_id)?).await?,
         ))
     }
 }

@@ -178,10 +178,11 @@ impl UsersApi {
         &self,
         state: Data<&AppState>,
         caller: Caller,
+        req: &Request,
         user_id: Path<String>,
     ) -> Result<JsonApi<MetaDoc>, Errs<{ COMMON | NOT_FOUND | FORBIDDEN }>> {
         Ok(JsonApi(
-            crud::delete::<U>(&state, &caller, crud::by_id::<U>(&user_id)?).await?,
+            crud::delete::<U>(&state, &caller, req, crud::by_id::<U>(&user_id)?).await?,
         ))
     }
 

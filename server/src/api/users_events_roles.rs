@@ -147,7 +147,10 @@ impl UsersEventsRolesApi {
         .await?;
         let parsed = body::parse(body.json()?, &Meta::<G>::new(), Mode::Update(&grant_id))?;
         guard::check_fields(&rules, &parsed)?;
-        let updated = change_role(&state, grant, parsed.relationship("role")).await?;
+        let updated = match parsed.relationship("role") {
+            Some(linkage) => change_role(&state, grant, Some(linkage)).await?,
+            None => grant,
+        };
         Ok(JsonApi(
             crud::render::<G>(&state, &caller, req, &updated).await?,
         ))
@@ -165,10 +168,11 @@ impl UsersEventsRolesApi {
         &self,
         state: Data<&AppState>,
         caller: Caller,
+        req: &Request,
         grant_id: Path<String>,
     ) -> Result<JsonApi<MetaDoc>, Errs<{ COMMON | NOT_FOUND | FORBIDDEN }>> {
         Ok(JsonApi(
-            crud::delete::<G>(&state, &caller, crud::by_id::<G>(&grant_id)?).await?,
+            crud::delete::<G>(&state, &caller, req, crud::by_id::<G>(&grant_id)?).await?,
         ))
     }
 

@@ -285,6 +285,16 @@ pub fn parse(doc: Value, res: &dyn DynResource, mode: Mode<'_>) -> Result<Parsed
             "`data.relationships` must be an object.",
         )),
     }
+    if mode == Mode::Create {
+        for rel in res.relationships().iter().filter(|r| r.required) {
+            if parsed.relationship(rel.name).is_none() {
+                errors.push(ApiError::invalid(
+                    format!("/data/relationships/{}", rel.name),
+                    format!("A valid relationship with `{}` is required.", rel.name),
+                ));
+            }
+        }
+    }
     // A wrong target type is a conflict, reported on its own.
     if let Some(conflict) = errors.iter().find(|e| e.status == StatusCode::CONFLICT) {
         return Err(conflict.clone());

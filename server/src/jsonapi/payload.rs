@@ -19,15 +19,9 @@ use crate::error::ApiError;
 pub const JSONAPI_MEDIA_TYPE: &str = "application/vnd.api+json";
 
 /// Whether a `Content-Type` value is exactly the JSON:API media type
-/// (JSON:API 1.0 forbids media type parameters; `charset` is tolerated).
+/// (JSON:API 1.0: no media type parameters at all, not even `charset`).
 pub fn is_jsonapi_content_type(value: &str) -> bool {
-    let mut parts = value.split(';').map(str::trim);
-    let essence = parts.next().unwrap_or_default();
-    essence.eq_ignore_ascii_case(JSONAPI_MEDIA_TYPE)
-        && parts.all(|p| {
-            p.split_once('=')
-                .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
-        })
+    value.trim().eq_ignore_ascii_case(JSONAPI_MEDIA_TYPE)
 }
 
 /// A JSON:API response body.

@@ -182,6 +182,8 @@ pub struct Relationship {
     pub kind: RelKind,
     /// Description shown in the spec.
     pub description: &'static str,
+    /// Must be given when creating (422 on `/data/relationships/<name>` otherwise).
+    pub required: bool,
 }
 
 impl Relationship {

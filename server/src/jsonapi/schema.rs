@@ -128,7 +128,7 @@ fn attributes_schema<R: Resource>(view: AttrView) -> MetaSchema {
     object(props, required)
 }
 
-fn relationships_schema<R: Resource>(with_links: bool) -> MetaSchema {
+fn relationships_schema<R: Resource>(with_links: bool, for_create: bool) -> MetaSchema {
     let props = R::RELATIONSHIPS
         .iter()
         .map(|r| {
@@ -141,7 +141,16 @@ fn relationships_schema<R: Resource>(with_links: bool) -> MetaSchema {
             (r.name, reference(name))
         })
         .collect();
-    object(props, vec![])
+    let required = if for_create {
+        R::RELATIONSHIPS
+            .iter()
+            .filter(|r| r.required)
+            .map(|r| r.name)
+            .collect()
+    } else {
+        vec![]
+    };
+    object(props, required)
 }
 
 /// Registers the schemas shared by every resource.
@@ -299,7 +308,7 @@ pub fn register_resource<R: Resource>(registry: &mut Registry) {
         attributes_schema::<R>(AttrView::Read)
     });
     registry.create_schema::<(R, u16), _>(name::<R>("Relationships"), |_| {
-        relationships_schema::<R>(true)
+        relationships_schema::<R>(true, false)
     });
     registry.create_schema::<(R, u32), _>(name::<R>("Resource"), |_| {
         let mut s = object(
@@ -380,16 +389,23 @@ impl DocKind for Create {
         registry.create_schema::<(R, Create), _>(name::<R>("CreateAttributes"), |_| {
             attributes_schema::<R>(AttrView::Create)
         });
-        registry.create_schema::<(R, Create, u8), _>(name::<R>("RelationshipsInput"), |_| {
-            relationships_schema::<R>(false)
+        registry.create_schema::<(R, Create, u8), _>(name::<R>("CreateRelationships"), |_| {
+            relationships_schema::<R>(false, true)
         });
+        let mut required = vec!["type", "attributes"];
+        if R::RELATIONSHIPS.iter().any(|r| r.required) {
+            required.push("relationships");
+        }
         let data = object(
             vec![
                 ("type", const_string(R::TYPE)),
                 ("attributes", reference(&name::<R>("CreateAttributes"))),
-                ("relationships", reference(&name::<R>("RelationshipsInput"))),
+                (
+                    "relationships",
+                    reference(&name::<R>("CreateRelationships")),
+                ),
             ],
-            vec!["type", "attributes"],
+            required,
         );
         object(vec![("data", inline(data))], vec!["data"])
     }
@@ -401,15 +417,18 @@ impl DocKind for Update {
         registry.create_schema::<(R, Update), _>(name::<R>("UpdateAttributes"), |_| {
             attributes_schema::<R>(AttrView::Update)
         });
-        registry.create_schema::<(R, Create, u8), _>(name::<R>("RelationshipsInput"), |_| {
-            relationships_schema::<R>(false)
+        registry.create_schema::<(R, Update, u8), _>(name::<R>("UpdateRelationships"), |_| {
+            relationships_schema::<R>(false, false)
         });
         let data = object(
             vec![
                 ("type", const_string(R::TYPE)),
                 ("id", string_schema("Must equal the id in the URL.")),
                 ("attributes", reference(&name::<R>("UpdateAttributes"))),
-                ("relationships", reference(&name::<R>("RelationshipsInput"))),
+                (
+                    "relationships",
+                    reference(&name::<R>("UpdateRelationships")),
+                ),
             ],
             vec!["type", "id"],
         );

@@ -35,6 +35,16 @@ pub fn x_permissions(table: &Table, action: Action) -> Value {
     })
 }
 
+/// The `x-permissions` of a related endpoint: the target's rules, and under
+/// `via` the parent's view rules, which are checked first.
+pub fn x_permissions_via(parent: &Table, target: &Table, action: Action) -> Value {
+    let mut value = x_permissions(target, action);
+    value["requires-authentication"] =
+        Value::Bool(parent.requires_auth(Action::View) || target.requires_auth(action));
+    value["via"] = x_permissions(parent, Action::View);
+    value
+}
+
 /// The `x-permissions` value for an operation guarded by explicit rules.
 pub fn x_permissions_rules(resource: &str, action: Action, rules: &[Rule]) -> Value {
     json!({

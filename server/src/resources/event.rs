@@ -144,18 +144,21 @@ const RELATIONSHIPS: &[Relationship] = &[
         target: "user",
         kind: RelKind::BelongsTo { fk: "creator_id" },
         description: "The user who created the event.",
+        required: false,
     },
     Relationship {
         name: "users-events-roles",
         target: "users-events-roles",
         kind: RelKind::HasMany { fk: "event_id" },
         description: "Who holds which role on the event.",
+        required: false,
     },
     Relationship {
         name: "role-invites",
         target: "role-invite",
         kind: RelKind::HasMany { fk: "event_id" },
         description: "Pending and past invites (organizers only).",
+        required: false,
     },
 ];
 

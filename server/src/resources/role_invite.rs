@@ -86,12 +86,14 @@ const RELATIONSHIPS: &[Relationship] = &[
         target: "event",
         kind: RelKind::BelongsTo { fk: "event_id" },
         description: "Required.",
+        required: true,
     },
     Relationship {
         name: "role",
         target: "role",
         kind: RelKind::BelongsTo { fk: "role_id" },
         description: "Required.",
+        required: true,
     },
 ];
 

@@ -119,6 +119,7 @@ const RELATIONSHIPS: &[Relationship] = &[Relationship {
     target: "users-events-roles",
     kind: RelKind::HasMany { fk: "user_id" },
     description: "The user's roles on events.",
+    required: false,
 }];
 
 impl Resource for UserResource {

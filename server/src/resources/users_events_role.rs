@@ -41,18 +41,21 @@ const RELATIONSHIPS: &[Relationship] = &[
         target: "user",
         kind: RelKind::BelongsTo { fk: "user_id" },
         description: "",
+        required: false,
     },
     Relationship {
         name: "event",
         target: "event",
         kind: RelKind::BelongsTo { fk: "event_id" },
         description: "",
+        required: false,
     },
     Relationship {
         name: "role",
         target: "role",
         kind: RelKind::BelongsTo { fk: "role_id" },
         description: "",
+        required: false,
     },
 ];
 
