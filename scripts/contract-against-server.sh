@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs the contract runner (open-event-contract) against the real server
+# binary on PostgreSQL, the way a deployment runs: a fresh database on the
+# cluster named by TEST_DATABASE_URL (see scripts/with-postgres.sh), the server
+# started as a separate process, the runner seeding through --database-url.
+# Reports go to target/contract-reports/ (JUnit XML, JSON, Markdown, server log).
+#
+#   scripts/with-postgres.sh scripts/contract-against-server.sh [runner flags…]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+: "${TEST_DATABASE_URL:?run me under scripts/with-postgres.sh (TEST_DATABASE_URL is not set)}"
+out=target/contract-reports
+mkdir -p "$out"
+server_bin=target/debug/open-event-server
+runner_bin=target/debug/open-event-contract
+if [[ ! -x $server_bin || ! -x $runner_bin ]]; then
+    cargo build -q -p open-event-server --bin open-event-server
+    cargo build -q -p open-event-contract-tests --bin open-event-contract
+fi
+
+db="oe_contract_$$"
+psql -q "$TEST_DATABASE_URL" -c "CREATE DATABASE $db" >/dev/null
+database_url="${TEST_DATABASE_URL%/*}/$db"
+secret="contract-$RANDOM-$RANDOM"
+
+OPEN_EVENT_BIND=127.0.0.1:0 \
+OPEN_EVENT_DATABASE_URL="$database_url" \
+OPEN_EVENT_JWT_SECRET="$secret" \
+OPEN_EVENT_LOG_FORMAT=json \
+    "$server_bin" >"$out/server.log" 2>&1 &
+server_pid=$!
+# shellcheck disable=SC2317  # invoked by the trap
+cleanup() {
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+port=""
+for _ in $(seq 1 200); do
+    port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$out/server.log" | head -n1 | sed 's/.*://') || true
+    [[ -n $port ]] && break
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+        echo "contract: the server exited during start-up:" >&2
+        cat "$out/server.log" >&2
+        exit 2
+    fi
+    sleep 0.05
+done
+if [[ -z $port ]]; then
+    echo "contract: the server did not report its address in 10 s" >&2
+    exit 2
+fi
+base="http://127.0.0.1:$port"
+echo "contract: server on $base, database $db" >&2
+
+status=0
+"$runner_bin" \
+    --spec spec/openapi.json \
+    --base-url "$base" \
+    --database-url "$database_url" \
+    --jwt-secret "$secret" \
+    --report "junit=$out/junit.xml" \
+    --report "json=$out/report.json" \
+    --report "markdown=$out/report.md" \
+    "$@" || status=$?
+echo "contract: reports in $out/ (junit.xml, report.json, report.md, server.log)" >&2
+exit "$status"
