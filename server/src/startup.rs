@@ -3,8 +3,9 @@
 use std::time::Duration;
 
 use poem::{
-    Endpoint, EndpointExt, IntoResponse, Response, Route,
+    Endpoint, EndpointExt, Response, Route,
     endpoint::make_sync,
+    error::ResponseError,
     get, handler,
     http::StatusCode,
     listener::{Acceptor, Listener, TcpListener},
@@ -70,8 +71,9 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> + 'static {
         .around(crate::faults::inject)
         .catch_all_error(|err| async move { render_poem_error(err) })
         .with(
-            CatchPanic::new()
-                .with_handler(|_| ApiError::internal("handler panicked").as_response_ext()),
+            CatchPanic::new().with_handler(|_| {
+                ResponseError::as_response(&ApiError::internal("handler panicked"))
+            }),
         )
         .with(cors)
         .with(poem::middleware::Tracing)
@@ -195,19 +197,4 @@ pub async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutdown signal received, draining connections");
-}
-
-trait AsResponseExt {
-    fn as_response_ext(&self) -> Response;
-}
-
-impl AsResponseExt for ApiError {
-    fn as_response_ext(&self) -> Response {
-        poem::error::ResponseError::as_response(self)
-    }
-}
-
-#[allow(dead_code)]
-fn _assert_into_response(r: Response) -> impl IntoResponse {
-    r
 }

@@ -4,7 +4,7 @@
 use open_event_factories::prelude::*;
 use serde_json::json;
 
-use crate::support::{app, assert_error};
+use crate::support::{app, assert_error, invite_doc};
 
 #[tokio::test]
 async fn issue_7343_draft_events_are_not_visible_by_id_or_identifier() {
@@ -100,11 +100,7 @@ async fn role_invite_hash_is_never_shown_to_strangers_or_the_invitee() {
         .await
         .unwrap();
     let invitee = UserFactory::new().create(db).await.unwrap();
-    let role_id = open_event_server::db::roles::id_by_name(db, "coorganizer")
-        .await
-        .unwrap();
-    let body = json!({"data": {"type": "role-invite", "attributes": {"email": invitee.email, "role-name": "coorganizer"},
-        "relationships": {"event": {"data": {"type": "event", "id": e.id.to_string()}}, "role": {"data": {"type": "role", "id": role_id.to_string()}}}}});
+    let body = invite_doc(&app, e.id, &invitee.email, "coorganizer").await;
     let created = app
         .post("/v1/role-invites", Some(&app.token_for(&owner)), &body)
         .await;
@@ -158,11 +154,7 @@ async fn accepting_needs_the_invited_account_and_an_owner_invite_demotes_the_old
         .await
         .unwrap();
     let heir = UserFactory::new().create(db).await.unwrap();
-    let role_id = open_event_server::db::roles::id_by_name(db, "owner")
-        .await
-        .unwrap();
-    let body = json!({"data": {"type": "role-invite", "attributes": {"email": heir.email, "role-name": "owner"},
-        "relationships": {"event": {"data": {"type": "event", "id": e.id.to_string()}}, "role": {"data": {"type": "role", "id": role_id.to_string()}}}}});
+    let body = invite_doc(&app, e.id, &heir.email, "owner").await;
     assert_eq!(
         app.post("/v1/role-invites", Some(&app.token_for(&owner)), &body)
             .await

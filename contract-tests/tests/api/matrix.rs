@@ -706,14 +706,7 @@ async fn create_invite(
     email: &str,
     role_name: &str,
 ) -> TestResponse {
-    let role_id = open_event_server::db::roles::id_by_name(app.db(), role_name)
-        .await
-        .unwrap();
-    let body = json!({"data": {"type": "role-invite",
-        "attributes": {"email": email, "role-name": role_name},
-        "relationships": {
-            "event": {"data": {"type": "event", "id": event.id.to_string()}},
-            "role": {"data": {"type": "role", "id": role_id.to_string()}}}}});
+    let body = crate::support::invite_doc(app, event.id, email, role_name).await;
     app.send(Method::POST, "/v1/role-invites", tok, Some(&body))
         .await
 }

@@ -60,3 +60,15 @@ pub async fn register_over_http(app: &TestApp, email: &str, password: &str) -> (
         login.body["access_token"].as_str().unwrap().to_owned(),
     )
 }
+
+/// A role-invite creation document for `email` to `role_name` on `event_id`.
+pub async fn invite_doc(app: &TestApp, event_id: i64, email: &str, role_name: &str) -> Value {
+    let role_id = open_event_server::db::roles::id_by_name(app.db(), role_name)
+        .await
+        .unwrap();
+    json!({"data": {"type": "role-invite",
+        "attributes": {"email": email, "role-name": role_name},
+        "relationships": {
+            "event": {"data": {"type": "event", "id": event_id.to_string()}},
+            "role": {"data": {"type": "role", "id": role_id.to_string()}}}}})
+}
