@@ -199,28 +199,33 @@
 //! [`seed`].
 
 pub mod context;
+pub mod custom_role;
 pub mod error;
 pub mod event;
 pub mod factory;
 pub mod password;
 pub mod role;
+pub mod role_invite;
 pub mod seed;
 pub mod user;
 pub mod users_events_role;
 
 pub use context::{Draw, FactoryContext, FactoryRng, Uniqueness};
+pub use custom_role::RoleFactory;
 pub use error::{FactoryError, Result};
 pub use event::{EventFactory, EventGraph, Member};
 pub use factory::{Factory, Lazy};
 pub use password::{DEFAULT_PASSWORD, DEFAULT_PASSWORD_HASH};
 pub use role::Role;
+pub use role_invite::{Invitation, RoleInviteFactory};
 pub use user::UserFactory;
 pub use users_events_role::{Membership, UsersEventsRoleFactory};
 
 /// Everything a test needs: `use open_event_factories::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        DEFAULT_PASSWORD, EventFactory, EventGraph, Factory, FactoryContext, FactoryError, Member,
-        Membership, Role, UserFactory, UsersEventsRoleFactory,
+        DEFAULT_PASSWORD, EventFactory, EventGraph, Factory, FactoryContext, FactoryError,
+        Invitation, Member, Membership, Role, RoleFactory, RoleInviteFactory, UserFactory,
+        UsersEventsRoleFactory,
     };
 }

@@ -15,12 +15,13 @@ use serde_json::json;
 
 use super::{
     RunnerError,
-    cases::{base, body, chain, lookup, recipes},
+    cases::{base, body, chain, lookup, permission, recipes},
     check::{self, Expect, Failure, Recorder},
     env::Env,
     http::Exchange,
     plan::{self, Check, Plan, Scenario},
     report::console::Progress,
+    spec::Operation,
 };
 
 /// The outcome of one check.
@@ -82,12 +83,16 @@ fn edit_body(b: &mut base::Base, path: &[&str], value: serde_json::Value) {
 /// Turns the happy request into the check's request (one fault).
 async fn apply(
     env: &Env,
-    op_path: &str,
+    op: &Operation,
     scenario: &Scenario,
     b: &mut base::Base,
 ) -> Result<(), RunnerError> {
+    let op_path = op.path.as_str();
     match scenario {
-        Scenario::Happy | Scenario::DeletedObject { .. } | Scenario::Chain { .. } => {}
+        Scenario::Happy
+        | Scenario::DeletedObject { .. }
+        | Scenario::Chain { .. }
+        | Scenario::Permission { .. } => {}
         Scenario::BadAccept { accept } => b.request.set_header("Accept", accept.clone()),
         Scenario::WrongContentType { content_type } => {
             b.request.set_header("Content-Type", content_type.clone());
@@ -149,7 +154,7 @@ async fn apply(
                 b.set_body(&doc);
             }
         }
-        Scenario::Recipe { name } => recipes::apply(env, name, b).await?,
+        Scenario::Recipe { name } => recipes::apply(env, op, name, b).await?,
     }
     Ok(())
 }
@@ -165,8 +170,13 @@ async fn single(env: &Env, check: &Check, rec: &mut Recorder) -> Result<(), Runn
         _ => None,
     };
     let mut b = base::build(env, op, &plan, check, deleted).await?;
-    apply(env, &op.path, &check.scenario, &mut b).await?;
-    let ex = env.send(&b.request).await;
+    apply(env, op, &check.scenario, &mut b).await?;
+    let ex = match &check.scenario {
+        Scenario::Recipe { name } if name == recipes::DATABASE_DOWN => {
+            recipes::send_database_down(env, &b.request).await?
+        }
+        _ => env.send(&b.request).await,
+    };
     let at = rec.push(ex);
     check::response(
         env,
@@ -186,6 +196,7 @@ pub async fn run_check(env: &Env, check: &Check) -> CheckResult {
     let mut rec = Recorder::default();
     let outcome = match &check.scenario {
         Scenario::Chain { .. } => chain::run(env, check, &mut rec).await,
+        Scenario::Permission { .. } => permission::run(env, check, &mut rec).await,
         _ => single(env, check, &mut rec).await,
     };
     if let Err(e) = outcome {

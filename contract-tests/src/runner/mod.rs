@@ -5,9 +5,9 @@
 //! rules. See `docs/contract-runner.md`.
 //!
 //! ```text
-//! spec.rs ─▶ plan.rs (cases/*) ─▶ exec.rs ─▶ check.rs (schema.rs, jsonapi.rs) ─▶ report/*
-//!                 ▲                   │
-//!              target.rs ◀── seed.rs (open-event-factories)
+//! spec.rs ─▶ plan.rs (cases/*, oracle.rs) ─▶ exec.rs ─▶ check.rs (schema.rs, jsonapi.rs) ─▶ report/*
+//!                 ▲                              │
+//!              target.rs ◀── seed.rs (open-event-factories, world.rs)
 //! ```
 
 pub mod cases;
@@ -17,6 +17,7 @@ pub mod env;
 pub mod exec;
 pub mod http;
 pub mod jsonapi;
+pub mod oracle;
 pub mod permissions;
 pub mod plan;
 pub mod report;
@@ -24,6 +25,7 @@ pub mod schema;
 pub mod seed;
 pub mod spec;
 pub mod target;
+pub mod world;
 
 use std::{sync::Arc, time::Instant};
 
@@ -75,6 +77,9 @@ pub enum TargetConfig {
     /// with `TEST_DATABASE_URL`).
     #[default]
     InProcess,
+    /// The in-process server with deliberate defects switched on (the
+    /// runner's drift self-tests; never reachable from the command line).
+    InProcessWithFaults(open_event_server::faults::Faults),
     /// A running server.
     External {
         /// Its base URL.
@@ -146,13 +151,14 @@ pub fn capabilities(target: &Target) -> Caps {
             .map(|s| s.deletable().into_iter().map(str::to_owned).collect())
             .unwrap_or_default(),
         can_sign: target.can_sign(),
+        can_break_database: target.is_in_process(),
     }
 }
 
 /// The capabilities a target config will have, without starting it (for `--list`).
 pub fn expected_capabilities(target: &TargetConfig) -> Caps {
     let seeding = match target {
-        TargetConfig::InProcess => true,
+        TargetConfig::InProcess | TargetConfig::InProcessWithFaults(_) => true,
         TargetConfig::External { database_url, .. } => database_url.is_some(),
     };
     Caps {
@@ -167,9 +173,10 @@ pub fn expected_capabilities(target: &TargetConfig) -> Caps {
             Vec::new()
         },
         can_sign: match target {
-            TargetConfig::InProcess => true,
+            TargetConfig::InProcess | TargetConfig::InProcessWithFaults(_) => true,
             TargetConfig::External { jwt_secret, .. } => jwt_secret.is_some(),
         },
+        can_break_database: !matches!(target, TargetConfig::External { .. }),
     }
 }
 
@@ -188,6 +195,9 @@ pub async fn plan_for(config: &RunConfig) -> Result<Plan, RunnerError> {
 pub async fn start_target(config: &TargetConfig) -> Result<Target, RunnerError> {
     match config {
         TargetConfig::InProcess => Target::in_process().await,
+        TargetConfig::InProcessWithFaults(faults) => {
+            Target::in_process_with(|s| s.faults = faults.clone()).await
+        }
         TargetConfig::External {
             base_url,
             database_url,

@@ -1,16 +1,19 @@
 //! Permission rows read from the `x-permissions` extension of an operation.
 //!
-//! The plan turns each row into an allowed and a denied case per role once
-//! scenario builders exist for its conditions; until then every row is
-//! planned and reported as **uncovered** (so adding rows to the spec can
-//! never silently pass). Operations without the extension have no rows.
+//! The plan turns each row into an allowed case and denied cases for every
+//! role ([`crate::runner::cases::permission`]); a row whose conditions have
+//! no scenario builder is planned and reported as **uncovered** (so adding
+//! rows to the spec can never silently pass). Operations without the
+//! extension have no rows. On related endpoints the `via` member holds the
+//! parent's view rules ([`parse_via`]).
 //!
 //! Accepted shapes (the first is what the server exports):
 //!
 //! ```json
-//! {"resource": "event", "action": "update",
+//! {"resource": "event", "action": "update", "requires-authentication": true,
 //!  "rules": [{"role": "owner", "conditions": ["event-published"], "fields": "all"}],
-//!  "denials": {"unauthenticated": 401, "hidden": 404, "forbidden": 403}}
+//!  "denials": {"unauthenticated": 401, "hidden": 404, "forbidden": 403},
+//!  "via": {"resource": "users-events-roles", "action": "view", "rules": […]}}
 //! ```
 //!
 //! or a bare array of rules.
@@ -58,6 +61,10 @@ pub struct PermissionRow {
     pub fields: Option<Value>,
     /// Denial statuses.
     pub denials: Denials,
+    /// The ids of the checks that exercise the row (filled by the plan):
+    /// its allowed cases and the denied cases around it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
 }
 
 impl PermissionRow {
@@ -115,10 +122,47 @@ impl PermissionRow {
                     conditions,
                     fields: rule.get("fields").cloned(),
                     denials,
+                    checks: Vec::new(),
                 })
             })
             .collect()
     }
+}
+
+/// The parent's view rules of a related endpoint (`via`), and whether they
+/// need a token; `None` when the extension has no `via`.
+pub fn parse_via(
+    operation_id: &str,
+    value: &Value,
+) -> Result<Option<(Vec<PermissionRow>, bool)>, RunnerError> {
+    let Some(via) = value.get("via") else {
+        return Ok(None);
+    };
+    let rows = PermissionRow::parse_all(operation_id, via)?;
+    let requires = via
+        .get("requires-authentication")
+        .and_then(Value::as_bool)
+        .unwrap_or_else(|| !rows.iter().any(|r| r.role == "anyone"));
+    Ok(Some((rows, requires)))
+}
+
+/// Whether a rule's `fields` limit lets the caller see or set attribute
+/// `name` (`"all"` or absent: every attribute; `{"only": […]}`;
+/// `{"except": […]}`).
+pub fn fields_allow(fields: Option<&Value>, name: &str) -> bool {
+    let list = |k: &str| -> Option<Vec<&str>> {
+        fields?
+            .get(k)?
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+    };
+    if let Some(only) = list("only") {
+        return only.contains(&name);
+    }
+    if let Some(except) = list("except") {
+        return !except.contains(&name);
+    }
+    true
 }
 
 fn parse_denials(v: &Value) -> Option<Denials> {

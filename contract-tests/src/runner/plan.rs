@@ -10,27 +10,58 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    cases::{self, Caps},
+    cases::{self, Caps, Case},
+    oracle::Tables,
     permissions::PermissionRow,
     spec::{Operation, Spec},
     target::TokenFault,
+    world::Given,
 };
 
-/// Who sends the request.
+/// Who sends the request: a role of the permission tables. Generic checks
+/// use `anyone`, `registered` (a verified user who owns the state the check
+/// builds) and the staff roles; permission checks use every role, event
+/// roles held on the event of the check's world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Actor {
     /// No token.
     Anyone,
-    /// A verified user who owns the state the check builds.
+    /// A verified user (with no role on the check's event).
     Registered,
     /// Staff: admin.
     Admin,
     /// Staff: super admin.
     SuperAdmin,
+    /// The event's owner.
+    Owner,
+    /// An organizer of the event.
+    Organizer,
+    /// A co-organizer of the event.
+    Coorganizer,
+    /// A track organizer of the event.
+    TrackOrganizer,
+    /// A moderator of the event.
+    Moderator,
+    /// A registrar of the event.
+    Registrar,
 }
 
 impl Actor {
+    /// Every role, highest first (the rows of the permission matrix).
+    pub const ALL: [Actor; 10] = [
+        Actor::SuperAdmin,
+        Actor::Admin,
+        Actor::Owner,
+        Actor::Organizer,
+        Actor::Coorganizer,
+        Actor::TrackOrganizer,
+        Actor::Moderator,
+        Actor::Registrar,
+        Actor::Registered,
+        Actor::Anyone,
+    ];
+
     /// The role name (as in the permission tables).
     pub fn name(self) -> &'static str {
         match self {
@@ -38,6 +69,56 @@ impl Actor {
             Actor::Registered => "registered",
             Actor::Admin => "admin",
             Actor::SuperAdmin => "super-admin",
+            Actor::Owner => "owner",
+            Actor::Organizer => "organizer",
+            Actor::Coorganizer => "coorganizer",
+            Actor::TrackOrganizer => "track-organizer",
+            Actor::Moderator => "moderator",
+            Actor::Registrar => "registrar",
+        }
+    }
+
+    /// A role by name.
+    pub fn from_name(name: &str) -> Option<Actor> {
+        Actor::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// Whether this is a role held per event.
+    pub fn is_event_role(self) -> bool {
+        matches!(
+            self,
+            Actor::Owner
+                | Actor::Organizer
+                | Actor::Coorganizer
+                | Actor::TrackOrganizer
+                | Actor::Moderator
+                | Actor::Registrar
+        )
+    }
+
+    /// Whether this is staff (admin or super admin).
+    pub fn is_staff(self) -> bool {
+        matches!(self, Actor::Admin | Actor::SuperAdmin)
+    }
+
+    /// Whether a caller holding this role satisfies a rule written for
+    /// `rule` (the hierarchy of `spec/permissions.md`): super-admin ⊃ admin
+    /// ⊃ owner ⊃ organizer ⊃ coorganizer ⊃ {track-organizer, moderator,
+    /// registrar} ⊃ registered ⊃ anyone; staff pass every event-role rule.
+    pub fn includes(self, rule: Actor) -> bool {
+        use Actor::*;
+        match rule {
+            Anyone => true,
+            Registered => self != Anyone,
+            SuperAdmin => self == SuperAdmin,
+            Admin => self.is_staff(),
+            _ if self.is_staff() => true,
+            Owner => self == Owner,
+            Organizer => matches!(self, Owner | Organizer),
+            Coorganizer => matches!(self, Owner | Organizer | Coorganizer),
+            TrackOrganizer | Moderator | Registrar => {
+                self == rule || matches!(self, Owner | Organizer | Coorganizer)
+            }
         }
     }
 }
@@ -122,6 +203,30 @@ pub enum Scenario {
         /// Its name, e.g. `wrong-password`.
         name: String,
     },
+    /// A permission check: the world of a [`Given`] built for the actor's
+    /// role, the request the operation makes there, the status (and for
+    /// lists the presence) the `x-permissions` rules predict.
+    Permission {
+        /// `perm:<conditions>[:listed|:absent][:field:<name>]`.
+        label: String,
+        /// The conditions asked for.
+        given: Given,
+        /// For lists: whether the world's object must be listed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        present: Option<bool>,
+        /// An attribute sent that a rule's field limit may forbid.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        field: Option<String>,
+        /// The `source.pointer` the error must carry.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pointer: Option<String>,
+        /// Attributes the object must not show the caller (field limits).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        hidden: Vec<String>,
+        /// Limited attributes the object must show the caller.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        shown: Vec<String>,
+    },
     /// A stateful chain: create → view → update → list → delete → view 404.
     Chain {
         /// The resource type.
@@ -149,6 +254,7 @@ impl Scenario {
             Scenario::ClientId => "client-id".into(),
             Scenario::Body { label, .. } => label.clone(),
             Scenario::Recipe { name } => name.clone(),
+            Scenario::Permission { label, .. } => label.clone(),
             Scenario::Chain { .. } => "create-view-update-list-delete".into(),
         }
     }
@@ -232,26 +338,33 @@ pub fn selected(op: &Operation, spec: &Spec, filters: &[String]) -> bool {
     })
 }
 
+/// The id of a case of `op`: `operation/status/actor/scenario`.
+pub fn case_id(op_id: &str, case: &Case) -> String {
+    format!(
+        "{op_id}/{}/{}/{}",
+        case.status,
+        case.actor.name(),
+        case.scenario.label()
+    )
+}
+
 /// Builds the plan for the selected operations.
 pub fn build(spec: &Spec, caps: &Caps, filters: &[String], seed: u64) -> Plan {
     let mut plan = Plan::default();
     let mut skipped = BTreeSet::new();
+    let tables = Tables::from_spec(spec);
     for op in spec
         .operations
         .iter()
         .filter(|o| selected(o, spec, filters))
     {
-        let derived = cases::derive(op, spec, caps);
+        let mut derived = cases::derive(op, spec, caps);
+        let rows = cases::permission::derive(op, spec, &tables, caps, &mut derived);
         skipped.extend(derived.skipped);
-        let covered: BTreeSet<u16> = derived.cases.iter().map(|c| c.status).collect();
+        let mut covered: BTreeSet<u16> = derived.cases.iter().map(|c| c.status).collect();
+        covered.extend(derived.skipped_statuses.iter().copied());
         for case in derived.cases {
-            let id = format!(
-                "{}/{}/{}/{}",
-                op.id,
-                case.status,
-                case.actor.name(),
-                case.scenario.label()
-            );
+            let id = case_id(&op.id, &case);
             plan.checks.push(Check {
                 seed: check_seed(seed, &id),
                 id,
@@ -271,13 +384,17 @@ pub fn build(spec: &Spec, caps: &Caps, filters: &[String], seed: u64) -> Plan {
                 });
             }
         }
-        for row in &op.permissions {
-            plan.uncovered.push(Uncovered {
-                operation_id: op.id.clone(),
-                item: format!("permission row {}", row.label()),
-                reason: "no scenario builder for permission rows yet".into(),
-            });
-            plan.permission_rows.push(row.clone());
+        for (row, coverage) in op.permissions.iter().zip(rows) {
+            let mut row = row.clone();
+            match coverage {
+                Ok(checks) => row.checks = checks,
+                Err(reason) => plan.uncovered.push(Uncovered {
+                    operation_id: op.id.clone(),
+                    item: format!("permission row {}", row.label()),
+                    reason,
+                }),
+            }
+            plan.permission_rows.push(row);
         }
     }
     for chain in cases::chain::chains(spec, caps) {

@@ -113,6 +113,9 @@ pub struct Operation {
     /// anonymous alternative, or `x-permissions` says
     /// `requires-authentication: true`.
     pub requires_auth: bool,
+    /// On related endpoints (`x-permissions.via`): the view rules of the
+    /// parent the path names, checked first, and whether they need a token.
+    pub via: Option<(Vec<PermissionRow>, bool)>,
 }
 
 impl Operation {
@@ -543,7 +546,12 @@ impl Spec {
             .map(|x| PermissionRow::parse_all(&id, x))
             .transpose()?
             .unwrap_or_default();
+        let via = match op.get("x-permissions") {
+            Some(x) => super::permissions::parse_via(&id, x)?,
+            None => None,
+        };
         Ok(Operation {
+            via,
             tags: op
                 .get("tags")
                 .and_then(Value::as_array)

@@ -120,7 +120,15 @@ fn client() -> Result<reqwest::Client, RunnerError> {
 impl Target {
     /// Spawns the real server in-process through the test harness.
     pub async fn in_process() -> Result<Target, RunnerError> {
-        let app = TestApp::spawn()
+        Target::in_process_with(|_| {}).await
+    }
+
+    /// Spawns the real server in-process after `configure` adjusts its
+    /// settings (the drift self-tests switch faults on this way).
+    pub async fn in_process_with(
+        configure: impl FnOnce(&mut open_event_server::Settings),
+    ) -> Result<Target, RunnerError> {
+        let app = TestApp::spawn_with(configure)
             .await
             .map_err(|e| RunnerError::Target(e.to_string()))?;
         let seeder: Arc<dyn Seeder> = Arc::new(FactorySeeder::new(app.db().clone()));
@@ -168,6 +176,11 @@ impl Target {
             unique_across_runs: true,
             _app: None,
         })
+    }
+
+    /// Whether the server runs in this process (spawned by the runner).
+    pub fn is_in_process(&self) -> bool {
+        self._app.is_some()
     }
 
     /// Whether the runner can sign tokens (needed for expired tokens).

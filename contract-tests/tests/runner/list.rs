@@ -11,14 +11,11 @@ fn spec_file(name: &str, spec: &serde_json::Value) -> std::path::PathBuf {
     path
 }
 
-/// The spec without `x-permissions` (rows are ignored when absent).
-fn without_permissions() -> serde_json::Value {
+/// The spec with a status no scenario produces (`418` on `/health`).
+fn with_a_gap() -> serde_json::Value {
     let mut spec = code_spec();
-    for item in spec["paths"].as_object_mut().unwrap().values_mut() {
-        for op in item.as_object_mut().unwrap().values_mut() {
-            op.as_object_mut().unwrap().remove("x-permissions");
-        }
-    }
+    spec["paths"]["/health"]["get"]["responses"]["418"] =
+        serde_json::json!({"description": "I'm a teapot."});
     spec
 }
 
@@ -30,7 +27,7 @@ fn contract() -> Command {
 
 #[test]
 fn list_prints_the_plan_and_exits_zero() {
-    let spec = spec_file("list", &code_spec());
+    let spec = spec_file("list", &with_a_gap());
     let out = contract()
         .args(["--list", "--spec"])
         .arg(&spec)
@@ -48,7 +45,12 @@ fn list_prints_the_plan_and_exits_zero() {
         "create_event/401/registered/expired-token",
         "create_event/422/registered/too-long:name",
         "chain:event/201/registered/create-view-update-list-delete",
-        "UNCOVERED health status 503",
+        "health/503/anyone/database-down",
+        "update_event/403/moderator/perm:!event-published",
+        "list_events/200/registered/perm:!event-published:absent",
+        "create_role_invite/404/registered/perm:below-owner,!event-published",
+        "accept_role_invite/200/registered/perm:invite-pending,invitee",
+        "UNCOVERED health status 418",
     ] {
         assert!(text.contains(line), "missing {line}");
     }
@@ -57,7 +59,7 @@ fn list_prints_the_plan_and_exits_zero() {
 
 #[test]
 fn exit_code_follows_the_verdict() {
-    let spec = spec_file("run", &without_permissions());
+    let spec = spec_file("run", &code_spec());
     let report = std::env::temp_dir().join(format!("oe-contract-{}-login.xml", std::process::id()));
     let ok = contract()
         .args([
@@ -77,27 +79,29 @@ fn exit_code_follows_the_verdict() {
             .contains("<testsuites")
     );
 
-    let with_rows = spec_file("rows", &code_spec());
-    let pending = contract()
-        .args(["--filter", "login", "--spec"])
-        .arg(&with_rows)
-        .output()
-        .unwrap();
-    assert_eq!(
-        pending.status.code(),
-        Some(1),
-        "permission rows are pending"
+    assert!(
+        stdout.contains("permission rows: 1 passed, 0 failed, 0 uncovered"),
+        "{stdout}"
     );
-    assert!(String::from_utf8_lossy(&pending.stdout).contains("login permission row anyone"));
-    std::fs::remove_file(with_rows).ok();
 
-    let uncovered = contract()
-        .args(["--filter", "health", "--spec"])
+    let rows = contract()
+        .args(["--filter", "update_event", "--seed", "7", "--spec"])
         .arg(&spec)
         .output()
         .unwrap();
+    let stdout = String::from_utf8_lossy(&rows.stdout);
+    assert_eq!(rows.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("permission rows: 1 passed"), "{stdout}");
+
+    let gap = spec_file("gap", &with_a_gap());
+    let uncovered = contract()
+        .args(["--filter", "health", "--spec"])
+        .arg(&gap)
+        .output()
+        .unwrap();
     assert_eq!(uncovered.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&uncovered.stdout).contains("health status 503"));
+    assert!(String::from_utf8_lossy(&uncovered.stdout).contains("health status 418"));
+    std::fs::remove_file(gap).ok();
 
     let broken = contract()
         .args(["--spec", "/nonexistent.json", "--list"])

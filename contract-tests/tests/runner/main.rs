@@ -1,8 +1,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! The contract runner against the in-process server: the full plan, the
-//! reports, `--list`, and drift self-tests on doctored specs.
+//! The contract runner against the in-process server: the full plan (every
+//! operation, status and permission row), the reports, `--list`, and drift
+//! self-tests on doctored specs (`drift`) and on deliberately broken
+//! servers (`faults`).
 
 mod drift;
+mod faults;
 mod full_run;
 mod list;
 mod reports;

@@ -11,8 +11,14 @@ use crate::support::{code_spec, run_spec};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn junit_json_and_markdown_reports_are_written_and_parse() {
-    // One operation with a finding, one that passes, one with a gap.
-    let report = run_spec(code_spec(), &["create_role_invite", "login", "health"]).await;
+    // One operation with a finding (the spec says names are at most 5
+    // characters), ones that pass (with permission rows), one with a gap.
+    let mut spec = code_spec();
+    spec["components"]["schemas"]["EventCreateAttributes"]["properties"]["name"]["maxLength"] =
+        serde_json::Value::from(5);
+    spec["paths"]["/health"]["get"]["responses"]["418"] =
+        serde_json::json!({"description": "I'm a teapot."});
+    let report = run_spec(spec, &["create_event", "update_event", "login", "health"]).await;
     assert!(report.totals.failed > 0 && report.totals.passed > 0);
     let dir = std::env::temp_dir().join(format!("oe-contract-{}", std::process::id()));
     let (j, s, m) = (
@@ -58,6 +64,14 @@ async fn junit_json_and_markdown_reports_are_written_and_parse() {
     assert!(md.starts_with("# Contract run: FAILED"));
     assert!(md.contains("| `login` | `POST /v1/auth/login` |"));
     assert!(md.contains("## Uncovered") && md.contains("health"));
-    assert!(md.contains("## Permission matrix"));
+    assert!(md.contains("## Permission matrix") && md.contains("## Permission rows"));
+    assert!(md.contains("\n### event\n\n| role | list | view | create | update | delete |"));
+    // The matrix cell of moderators updating events: every check passed.
+    assert!(
+        md.lines()
+            .any(|l| l.starts_with("| moderator |") && l.contains("✅")),
+        "{md}"
+    );
+    assert!(md.contains("| `update_event` | event | update | `coorganizer` |"));
     std::fs::remove_dir_all(dir).ok();
 }

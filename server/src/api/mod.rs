@@ -150,14 +150,7 @@ pub fn operation_permissions() -> Vec<(&'static str, Guarded)> {
         ("get_users_events_role_event_relationship", T(gr, View)),
         ("get_users_events_role_event", R(gr, ev, View)),
         ("get_users_events_role_role_relationship", T(gr, View)),
-        (
-            "update_users_events_role_role_relationship",
-            Guarded::Rules(
-                "users-events-roles",
-                Update,
-                &[users_events_roles::CHANGE_ROLE.permission],
-            ),
-        ),
+        ("update_users_events_role_role_relationship", T(gr, Update)),
         ("get_users_events_role_role", R(gr, ro, View)),
         ("list_role_invites", T(inv, List)),
         ("create_role_invite", T(inv, Create)),

@@ -125,10 +125,8 @@ impl RoleInvitesApi {
             .one(&state.db)
             .await?
             .ok_or_else(|| {
-                ApiError::invalid(
-                    "/data/relationships/role",
-                    format!("No role with id `{role_id}`."),
-                )
+                ApiError::not_found(format!("No role with id `{role_id}`."))
+                    .at_pointer("/data/relationships/role")
             })?;
         if role.name != role_name {
             return Err(ApiError::invalid(

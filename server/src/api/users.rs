@@ -180,7 +180,7 @@ impl UsersApi {
         caller: Caller,
         req: &Request,
         user_id: Path<String>,
-    ) -> Result<JsonApi<MetaDoc>, Errs<{ COMMON | NOT_FOUND | FORBIDDEN }>> {
+    ) -> Result<JsonApi<MetaDoc>, Errs<{ COMMON | NOT_FOUND }>> {
         Ok(JsonApi(
             crud::delete::<U>(&state, &caller, req, crud::by_id::<U>(&user_id)?).await?,
         ))

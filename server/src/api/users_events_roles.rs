@@ -16,7 +16,7 @@ use crate::{
     jsonapi::{
         Collection, Doc, JsonApi, JsonApiBody, Meta, MetaDoc, Single, Update,
         body::{self, Linkage, Mode},
-        schema::RelDoc,
+        schema::{RelDoc, RelInput},
     },
     permissions::{
         Action, Role, Rule, guard,
@@ -53,8 +53,8 @@ async fn change_role(
     state: &AppState,
     grant: users_events_role::Model,
     linkage: Option<&Linkage>,
+    pointer: &str,
 ) -> Result<users_events_role::Model, ApiError> {
-    let pointer = "/data/relationships/role";
     let Some(Linkage::One(Some(role_id))) = linkage else {
         return Err(ApiError::invalid(pointer, "A grant needs a role."));
     };
@@ -70,10 +70,9 @@ async fn change_role(
         .await?
         .is_none()
     {
-        return Err(ApiError::invalid(
-            pointer,
-            format!("No role with id `{role_id}`."),
-        ));
+        return Err(
+            ApiError::not_found(format!("No role with id `{role_id}`.")).at_pointer(pointer)
+        );
     }
     let mut am: users_events_role::ActiveModel = grant.into();
     am.role_id = Set(*role_id);
@@ -148,7 +147,9 @@ impl UsersEventsRolesApi {
         let parsed = body::parse(body.json()?, &Meta::<G>::new(), Mode::Update(&grant_id))?;
         guard::check_fields(&rules, &parsed)?;
         let updated = match parsed.relationship("role") {
-            Some(linkage) => change_role(&state, grant, Some(linkage)).await?,
+            Some(linkage) => {
+                change_role(&state, grant, Some(linkage), "/data/relationships/role").await?
+            }
             None => grant,
         };
         Ok(JsonApi(
@@ -299,7 +300,7 @@ impl UsersEventsRolesApi {
         caller: Caller,
         req: &Request,
         grant_id: Path<String>,
-        body: JsonApiBody<RelDoc<true>>,
+        body: JsonApiBody<RelInput<true>>,
     ) -> Result<JsonApi<RelDoc<true>>, Errs<{ DETAIL | WRITE }>> {
         let cond = crud::by_id::<G>(&grant_id)?;
         let (grant, _) = guard::authorize::<G>(&state, &caller, Action::View, cond.clone()).await?;
@@ -312,7 +313,7 @@ impl UsersEventsRolesApi {
         }
         let doc = body.json()?;
         let linkage = body::parse_linkage(doc, &Meta::<G>::new(), "role")?;
-        change_role(&state, grant, Some(&linkage)).await?;
+        change_role(&state, grant, Some(&linkage), "/data").await?;
         Ok(JsonApi(
             crud::linkage::<G, true>(&state, &caller, req, cond, "role").await?,
         ))

@@ -274,7 +274,7 @@ pub fn parse(doc: Value, res: &dyn DynResource, mode: Mode<'_>) -> Result<Parsed
         None => {}
         Some(Value::Object(rels)) => {
             for (name, value) in rels {
-                match check_linkage(res, &name, value) {
+                match check_linkage(res, &name, value, &format!("/data/relationships/{name}")) {
                     Ok((rel, linkage)) => parsed.relationships.push((rel, linkage)),
                     Err(e) => errors.push(e),
                 }
@@ -428,8 +428,10 @@ fn check_linkage(
     res: &dyn DynResource,
     name: &str,
     value: Value,
+    pointer: &str,
 ) -> Result<(&'static str, Linkage), ApiError> {
-    let pointer = format!("/data/relationships/{name}");
+    // `pointer` names the relationship object; its `data` is at `{pointer}/data`.
+    let pointer = pointer.to_owned();
     let rel = res.relationship(name).ok_or_else(|| {
         ApiError::invalid(
             &pointer,
@@ -506,5 +508,5 @@ pub fn parse_linkage(doc: Value, res: &dyn DynResource, rel: &str) -> Result<Lin
             "The document must be a JSON object.".into(),
         ));
     }
-    check_linkage(res, rel, doc).map(|(_, linkage)| linkage)
+    check_linkage(res, rel, doc, "").map(|(_, linkage)| linkage)
 }

@@ -566,3 +566,39 @@ impl<const ONE: bool> poem_openapi::types::ToJSON for RelDoc<ONE> {
         Some(self.0.clone())
     }
 }
+
+/// The request body of a relationship endpoint: `{"data": …}` only.
+pub struct RelInput<const ONE: bool>;
+
+impl<const ONE: bool> poem_openapi::types::Type for RelInput<ONE> {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = ();
+    type RawElementValueType = ();
+
+    fn name() -> std::borrow::Cow<'static, str> {
+        if ONE {
+            "RelationshipToOneData"
+        } else {
+            "RelationshipToManyData"
+        }
+        .into()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        reference(&Self::name())
+    }
+
+    fn register(registry: &mut Registry) {
+        register_common(registry);
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        None
+    }
+
+    fn raw_element_iter<'a>(
+        &'a self,
+    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(std::iter::empty())
+    }
+}

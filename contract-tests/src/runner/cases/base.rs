@@ -6,7 +6,7 @@ use open_event_factories::FactoryContext;
 use open_event_server::auth::jwt::TokenType;
 use serde_json::{Map, Value, json};
 
-use super::{Caps, body, recipes};
+use super::{Caps, body, recipes, relations};
 use crate::runner::{
     RunnerError,
     env::Env,
@@ -52,6 +52,9 @@ pub struct BasePlan {
     pub params: Vec<(String, String)>,
     /// The JSON:API `data.type` of the body, for JSON:API bodies.
     pub body_type: Option<String>,
+    /// For relationship endpoints taking a body: the type of the resource
+    /// identifier sent.
+    pub linkage: Option<String>,
     /// The recipe building it, if not generic.
     pub recipe: Option<&'static str>,
     /// The objects must be the actor's own (the rules allow a registered
@@ -109,7 +112,16 @@ pub fn plan_base(op: &Operation, spec: &Spec, caps: &Caps) -> Result<BasePlan, S
             "no database to seed the objects its path names (pass --database-url)".into()
         });
     }
+    let linkage = relations::linkage_target(op, spec);
+    if let Some(target) = &linkage
+        && !caps.seeds(target)
+    {
+        return Err(format!(
+            "no factory seeds `{target}` (its relationship body)"
+        ));
+    }
     let body_type = match &op.request_body {
+        _ if linkage.is_some() => None,
         Some(b) if media_essence(&b.media_type) == crate::runner::spec::JSONAPI => Some(
             body::data_type(&b.schema).ok_or("its JSON:API request body names no `data.type`")?,
         ),
@@ -134,6 +146,7 @@ pub fn plan_base(op: &Operation, spec: &Spec, caps: &Caps) -> Result<BasePlan, S
         actor,
         params,
         body_type,
+        linkage,
         recipe: None,
         own: own_only(op),
     })
@@ -196,9 +209,10 @@ pub fn own_only(op: &Operation) -> bool {
 fn user_kind(actor: Actor) -> Option<UserKind> {
     match actor {
         Actor::Anyone => None,
-        Actor::Registered => Some(UserKind::Regular),
         Actor::Admin => Some(UserKind::Admin),
         Actor::SuperAdmin => Some(UserKind::SuperAdmin),
+        // Event roles need a world (permission checks build their own).
+        _ => Some(UserKind::Regular),
     }
 }
 
@@ -282,8 +296,23 @@ pub async fn build(
         if !create && let Some((_, id)) = ids.last() {
             data["id"] = Value::String(id.clone());
         }
+        if create {
+            relations::fill(env, &ctx, op, body_type, &mut data, user.as_ref()).await?;
+        }
         request.set_header("Content-Type", media_essence(&rb.media_type));
         request.body = Some(json!({"data": data}).to_string());
+    }
+    if let (Some(target), Some(rb)) = (&plan.linkage, &op.request_body) {
+        let owner = match &user {
+            Some(u) => u.clone(),
+            None => env.seeder()?.user(&ctx, UserKind::Regular).await?,
+        };
+        let id = env
+            .seeder()?
+            .object(&ctx, target, &owner, ObjectState::Public)
+            .await?;
+        request.set_header("Content-Type", media_essence(&rb.media_type));
+        request.body = Some(json!({"data": {"type": target, "id": id}}).to_string());
     }
     Ok(Base {
         request,

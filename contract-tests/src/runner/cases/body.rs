@@ -387,8 +387,11 @@ pub fn derive(op: &Operation, spec: &Spec, base: &BasePlan, out: &mut Derived) {
     let Some(rb) = &op.request_body else {
         return;
     };
-    let _ = spec;
     let actor = base.actor;
+    if base.linkage.is_some() {
+        linkage_cases(base, out);
+        return;
+    }
     // JSON:API bodies get every rule of the dialect whether or not the
     // operation documents the status (then the check reports it undocumented).
     let jsonapi = base.body_type.is_some();
@@ -422,6 +425,9 @@ pub fn derive(op: &Operation, spec: &Spec, base: &BasePlan, out: &mut Derived) {
     }
     if create && jsonapi {
         out.push(403, actor, Scenario::ClientId);
+        if let Some(ty) = &base.body_type {
+            relationship_cases(op, spec, ty, actor, out);
+        }
     }
     let Some(schema) = attributes_schema(op) else {
         return;
@@ -452,6 +458,91 @@ pub fn derive(op: &Operation, spec: &Spec, base: &BasePlan, out: &mut Derived) {
             pointer: Some(format!("/data/attributes/{UNKNOWN_ATTRIBUTE}")),
         },
     );
+}
+
+/// The relationship body of a relationship endpoint: malformed JSON (400),
+/// a wrong `type` (409 at `/data/type`), an id naming nothing (404, JSON:API
+/// 1.0), `null` for a relationship that must be set (422 at `/data`).
+fn linkage_cases(base: &BasePlan, out: &mut Derived) {
+    let actor = base.actor;
+    out.push(400, actor, Scenario::MalformedJson);
+    out.push(409, actor, Scenario::WrongType);
+    out.push(
+        404,
+        actor,
+        Scenario::Body {
+            label: "missing-related".into(),
+            edit: edit(&["data", "id"], Some(json!(super::lookup::MISSING_ID))),
+            pointer: None,
+        },
+    );
+    out.push(
+        422,
+        actor,
+        Scenario::Body {
+            label: "null-linkage".into(),
+            edit: edit(&["data"], Some(Value::Null)),
+            pointer: Some("/data".into()),
+        },
+    );
+}
+
+/// Per required relationship of a create: missing (422 at the
+/// relationship), an id naming nothing (404, JSON:API 1.0: "a request that
+/// references a related resource that does not exist"), a wrong `type`
+/// (409 at its `type`).
+fn relationship_cases(
+    op: &Operation,
+    spec: &Spec,
+    body_type: &str,
+    actor: crate::runner::plan::Actor,
+    out: &mut Derived,
+) {
+    for (rel, _) in super::relations::required(op, spec, body_type) {
+        let at = |tail: &[&str]| -> Vec<String> {
+            ["data", "relationships", rel.as_str()]
+                .iter()
+                .chain(tail)
+                .map(|s| (*s).to_owned())
+                .collect()
+        };
+        out.push(
+            422,
+            actor,
+            Scenario::Body {
+                label: format!("missing-relationship:{rel}"),
+                edit: BodyEdit {
+                    path: at(&[]),
+                    value: None,
+                },
+                pointer: Some(format!("/data/relationships/{rel}")),
+            },
+        );
+        out.push(
+            404,
+            actor,
+            Scenario::Body {
+                label: format!("missing-related:{rel}"),
+                edit: BodyEdit {
+                    path: at(&["data", "id"]),
+                    value: Some(json!(super::lookup::MISSING_ID)),
+                },
+                pointer: Some(format!("/data/relationships/{rel}")),
+            },
+        );
+        out.push(
+            409,
+            actor,
+            Scenario::Body {
+                label: format!("wrong-related-type:{rel}"),
+                edit: BodyEdit {
+                    path: at(&["data", "type"]),
+                    value: Some(json!("no-such-type")),
+                },
+                pointer: Some(format!("/data/relationships/{rel}/data/type")),
+            },
+        );
+    }
 }
 
 #[cfg(test)]

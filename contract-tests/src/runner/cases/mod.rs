@@ -13,6 +13,8 @@
 //! | [`body`] | 400 (malformed JSON, schema violations of plain JSON), 403 (client id), 409 (wrong type, id mismatch), 422 (schema-derived attribute violations) |
 //! | [`lookup`] | 404 (missing and soft-deleted objects) |
 //! | [`recipes`] | operation-specific happy paths and faults (the `/v1/auth` helpers, `/health`) |
+//! | [`relations`] | required relationships of create bodies, relationship `PATCH` bodies (400, 404, 409, 422) |
+//! | [`permission`] | every `x-permissions` row: allowed and denied cases per role (401, 403, 404, list presence, field limits) |
 //! | [`chain`] | stateful CRUD chains |
 //!
 //! Dialect rules apply whether or not the operation documents the status:
@@ -27,8 +29,10 @@ pub mod body;
 pub mod chain;
 pub mod lookup;
 pub mod negotiation;
+pub mod permission;
 pub mod query;
 pub mod recipes;
+pub mod relations;
 pub mod tokens;
 
 use super::{
@@ -45,6 +49,9 @@ pub struct Caps {
     pub deletable: Vec<String>,
     /// Whether tokens can be signed (expired tokens need the secret).
     pub can_sign: bool,
+    /// Whether the runner can take a server's database down (in-process
+    /// targets: a dedicated server is spawned for it).
+    pub can_break_database: bool,
 }
 
 impl Caps {
@@ -77,10 +84,13 @@ pub struct Derived {
     pub cases: Vec<Case>,
     /// `op: scenario — why` lines.
     pub skipped: Vec<String>,
+    /// Documented statuses only skipped scenarios produce on this target
+    /// (listed as skipped, not as uncovered).
+    pub skipped_statuses: Vec<u16>,
 }
 
 impl Derived {
-    fn push(&mut self, status: u16, actor: Actor, scenario: Scenario) {
+    pub(crate) fn push(&mut self, status: u16, actor: Actor, scenario: Scenario) {
         self.cases.push(Case {
             status,
             actor,
@@ -103,7 +113,7 @@ pub fn derive(op: &Operation, spec: &Spec, caps: &Caps) -> Derived {
     query::derive(op, &base, &mut out);
     body::derive(op, spec, &base, &mut out);
     lookup::derive(&base, caps, &mut out);
-    recipes::derive(op, &base, &mut out);
+    recipes::derive(op, &base, caps, &mut out);
     out
 }
 
@@ -113,13 +123,21 @@ pub fn why_uncovered(op: &Operation, spec: &Spec, status: u16, caps: &Caps) -> S
         return format!("no happy request to start from: {why}");
     }
     match status {
+        403 if !op.permissions.is_empty() => format!(
+            "no role in any world the x-permissions rows describe is denied with 403: \
+             whoever may see the object may also {} it, and no field limit applies",
+            op.permissions
+                .first()
+                .and_then(|r| r.action.clone())
+                .unwrap_or_else(|| "act on".into())
+        ),
         403 => "needs permission data: a caller who sees the object but may not act \
                 (x-permissions rows)"
             .into(),
         400 => "no request fault maps to 400 here (the operation reads no query \
                 parameters and takes no body)"
             .into(),
-        503 => "needs the server's database to be down".into(),
+        503 => "needs the server's database to be down (in-process target only)".into(),
         s if (200..300).contains(&s) => "no happy-path builder for this operation".into(),
         _ => "no scenario produces this status".into(),
     }

@@ -12,6 +12,7 @@ use super::{
     base::{Base, BasePlan, TokenUse},
     body,
 };
+use crate::harness::TestApp;
 use crate::runner::{
     RunnerError,
     env::Env,
@@ -33,7 +34,17 @@ const RECIPES: &[Recipe] = &[
         op: "health",
         needs_seeding: false,
         token: TokenUse::None,
-        faults: &[],
+        faults: &[(503, DATABASE_DOWN)],
+    },
+    Recipe {
+        op: "accept_role_invite",
+        needs_seeding: true,
+        token: TokenUse::Access { fresh: true },
+        faults: &[
+            (200, "jsonapi-media-type"),
+            (404, "invite-to-someone-else"),
+            (403, "invite-already-accepted"),
+        ],
     },
     Recipe {
         op: "login",
@@ -84,6 +95,42 @@ const RECIPES: &[Recipe] = &[
     },
 ];
 
+/// The fault that needs the server's database down: run against a
+/// dedicated in-process server whose pool is closed.
+pub const DATABASE_DOWN: &str = "database-down";
+
+/// Operation-specific faults on an operation's *generic* happy request:
+/// `(operationId, status, name)`.
+const FAULTS: &[(&str, u16, &str)] = &[
+    // The owner's grant is never changed; nobody becomes owner by PATCH.
+    (
+        "update_users_events_role_role_relationship",
+        403,
+        "owner-grant",
+    ),
+    (
+        "update_users_events_role_role_relationship",
+        403,
+        "to-owner-role",
+    ),
+    // A role still granted cannot be deleted.
+    ("delete_role", 409, "referenced"),
+];
+
+/// The permission shape of a recipe operation whose rules are about a
+/// stored object (accepting an invite finds the invite by its token).
+pub fn permission_shape(op_id: &str) -> Option<crate::runner::oracle::Shape> {
+    (op_id == "accept_role_invite").then_some(crate::runner::oracle::Shape::Token {
+        obj: crate::runner::world::Obj::Invite,
+    })
+}
+
+/// Whether the rows of `op_id` are covered by its recipe's own cases (the
+/// `/v1/auth` helpers: their rules are about the caller only).
+pub fn covers_rows(op_id: &str) -> bool {
+    recipe(op_id).is_some() && permission_shape(op_id).is_none()
+}
+
 fn recipe(op_id: &str) -> Option<&'static Recipe> {
     RECIPES.iter().find(|r| r.op == op_id)
 }
@@ -105,17 +152,38 @@ pub fn plan(op: &Operation, caps: &Caps) -> Option<Result<BasePlan, String>> {
         token: r.token,
         params: Vec::new(),
         body_type: None,
+        linkage: None,
         recipe: Some(r.op),
         own: false,
     }))
 }
 
-/// Plans the recipe's own faults.
-pub fn derive(op: &Operation, base: &BasePlan, out: &mut Derived) {
+/// Plans the recipe's own faults, and the operation-specific faults on a
+/// generic happy request.
+pub fn derive(op: &Operation, base: &BasePlan, caps: &Caps, out: &mut Derived) {
     let Some(r) = base.recipe.and_then(recipe) else {
+        for (id, status, name) in FAULTS {
+            if *id == op.id && op.documents(*status) {
+                out.push(
+                    *status,
+                    base.actor,
+                    Scenario::Recipe {
+                        name: (*name).to_owned(),
+                    },
+                );
+            }
+        }
         return;
     };
     for (status, name) in r.faults {
+        if *name == DATABASE_DOWN && !caps.can_break_database {
+            out.skipped.push(format!(
+                "{}: {name} — needs the server's database down (in-process target only)",
+                op.id
+            ));
+            out.skipped_statuses.push(*status);
+            continue;
+        }
         if op.documents(*status) {
             out.push(
                 *status,
@@ -205,6 +273,11 @@ pub async fn build(
         "resend_verification_email" | "request_password_reset" => {
             Some(json!({"data": {"email": email}}))
         }
+        "accept_role_invite" => {
+            let u = user.as_ref().ok_or_else(no_user)?;
+            let invite = env.seeder()?.invite(&ctx, Some(u), false).await?;
+            Some(json!({"data": {"token": invite.hash}}))
+        }
         "reset_password" => {
             let token =
                 mailed_token(env, "request_password_reset", &email, "reset-password").await?;
@@ -263,9 +336,50 @@ fn set(base: &mut Base, path: &[&str], value: Value) {
     }
 }
 
-/// Applies a recipe fault to the happy request.
-pub async fn apply(env: &Env, name: &str, base: &mut Base) -> Result<(), RunnerError> {
+/// Applies a recipe fault to the happy request of `op`.
+pub async fn apply(
+    env: &Env,
+    op: &Operation,
+    name: &str,
+    base: &mut Base,
+) -> Result<(), RunnerError> {
     match name {
+        "jsonapi-media-type" => base
+            .request
+            .set_header("Content-Type", crate::runner::spec::JSONAPI),
+        "invite-to-someone-else" => {
+            let other = env.seeder()?.invite(&base.ctx, None, false).await?;
+            set(base, &["data", "token"], json!(other.hash));
+        }
+        "invite-already-accepted" => {
+            let u = base.user.clone().ok_or_else(no_user)?;
+            let done = env.seeder()?.invite(&base.ctx, Some(&u), true).await?;
+            set(base, &["data", "token"], json!(done.hash));
+        }
+        "owner-grant" => {
+            let u = base.user.clone().ok_or_else(no_user)?;
+            let grant = env.seeder()?.owner_grant(&base.ctx, &u).await?;
+            if let Some((_, id)) = base.ids.last_mut() {
+                *id = grant;
+            }
+            base.request.path = super::base::fill_path(&op.path, &base.ids);
+        }
+        "to-owner-role" => {
+            let owner = env.seeder()?.role_id("owner").await?;
+            set(base, &["data", "id"], json!(owner.to_string()));
+        }
+        "referenced" => {
+            let (_, id) = base.ids.last().cloned().ok_or_else(no_user)?;
+            let kind = op
+                .path_params()
+                .last()
+                .map(|p| op.param_kind(&env.spec, p))
+                .unwrap_or_default();
+            if !env.seeder()?.reference(&base.ctx, &kind, &id).await? {
+                return Err(RunnerError::Seed(format!("cannot reference a `{kind}`")));
+            }
+        }
+        DATABASE_DOWN => {}
         "wrong-password" => set(base, &["password"], json!("not-the-password")),
         "unknown-email" => set(
             base,
@@ -291,4 +405,22 @@ pub async fn apply(env: &Env, name: &str, base: &mut Base) -> Result<(), RunnerE
         }
     }
     Ok(())
+}
+
+/// Sends `req` to a dedicated in-process server whose database pool is
+/// closed (the `database-down` fault): the target itself stays healthy.
+pub async fn send_database_down(
+    env: &Env,
+    req: &HttpRequest,
+) -> Result<crate::runner::http::Exchange, RunnerError> {
+    let app = TestApp::spawn()
+        .await
+        .map_err(|e| RunnerError::Target(e.to_string()))?;
+    app.state
+        .db
+        .clone()
+        .close()
+        .await
+        .map_err(|e| RunnerError::Target(format!("closing the pool: {e}")))?;
+    Ok(req.send(&env.target.client, &app.base).await)
 }

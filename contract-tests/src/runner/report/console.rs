@@ -109,6 +109,13 @@ pub fn summary(report: &Report) -> String {
         out.push_str(&format!("  skipped: {s}\n"));
     }
     let t = &report.totals;
+    if !report.rows.is_empty() {
+        let (p, f, u) = report.row_counts();
+        out.push_str(&format!(
+            "\npermission rows: {p} passed, {f} failed, {u} uncovered (of {})",
+            report.rows.len()
+        ));
+    }
     out.push_str(&format!(
         "\n{} passed, {} failed, {} uncovered ({} of {} checks run, {} requests) in {:.2} s: {} checks/s\n",
         t.passed,

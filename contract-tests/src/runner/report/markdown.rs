@@ -1,11 +1,13 @@
 //! The Markdown report: a coverage table (operation × documented status,
 //! pass/fail per cell), the chains, every failure with its curl repro, the
-//! uncovered items, and a permission matrix (resource × role × action)
-//! when the spec carries `x-permissions` rows.
+//! uncovered items, and, when the spec carries `x-permissions` rows, a
+//! permission matrix (resource × role × action, pass/fail per cell) and the
+//! outcome of every row.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Report, StatusCell};
+use super::{Report, RowOutcome, StatusCell};
+use crate::runner::plan::{Actor, Scenario};
 
 fn cell(c: Option<&StatusCell>) -> String {
     match c {
@@ -113,7 +115,7 @@ pub fn render(report: &Report) -> String {
             out.push_str(&format!("- {}\n", escape(s)));
         }
     }
-    if !report.permission_rows.is_empty() {
+    if !report.rows.is_empty() {
         out.push_str(&permission_matrix(report));
     }
     out
@@ -121,45 +123,89 @@ pub fn render(report: &Report) -> String {
 
 fn permission_matrix(report: &Report) -> String {
     const ACTIONS: [&str; 5] = ["list", "view", "create", "update", "delete"];
-    let mut by_resource: BTreeMap<String, BTreeMap<String, BTreeMap<String, Vec<String>>>> =
-        BTreeMap::new();
-    for row in &report.permission_rows {
-        let resource = row
-            .resource
-            .clone()
-            .unwrap_or_else(|| row.operation_id.clone());
-        let action = row.action.clone().unwrap_or_else(|| "?".into());
-        let label = if row.conditions.is_empty() {
-            "⚠".to_owned()
-        } else {
-            format!("⚠ ({})", row.conditions.join(", "))
+    // (resource, role, action) → (passed, failed, uncovered rows)
+    let mut cells: BTreeMap<(String, String, String), (usize, usize, usize)> = BTreeMap::new();
+    let mut resources = BTreeSet::new();
+    let mut about: BTreeMap<&str, (String, String)> = BTreeMap::new();
+    for row in &report.rows {
+        about
+            .entry(row.operation_id.as_str())
+            .or_insert_with(|| (row.resource.clone(), row.action.clone()));
+        resources.insert(row.resource.clone());
+        if row.outcome == RowOutcome::Uncovered {
+            cells
+                .entry((row.resource.clone(), row.role.clone(), row.action.clone()))
+                .or_default()
+                .2 += 1;
+        }
+    }
+    for r in &report.results {
+        if !matches!(r.check.scenario, Scenario::Permission { .. }) {
+            continue;
+        }
+        let Some((resource, action)) = about.get(r.check.operation_id.as_str()) else {
+            continue;
         };
-        by_resource
-            .entry(resource)
-            .or_default()
-            .entry(row.role.clone())
-            .or_default()
-            .entry(action)
-            .or_default()
-            .push(label);
+        let cell = cells
+            .entry((
+                resource.clone(),
+                r.check.actor.name().to_owned(),
+                action.clone(),
+            ))
+            .or_default();
+        if r.passed {
+            cell.0 += 1;
+        } else {
+            cell.1 += 1;
+        }
     }
     let mut out = String::from(
-        "\n## Permission matrix\n\nRows are roles, columns actions; ✅ passed, ❌ failed, ⚠ uncovered (conditions in parentheses).\n",
+        "\n## Permission matrix\n\nResource × role × action, over every permission check \
+         (every operation whose rules are about the resource, every world): \
+         ✅ all passed (count), ❌ failed/total, ⚠ a row of the cell is uncovered.\n",
     );
-    for (resource, roles) in by_resource {
+    for resource in resources {
         out.push_str(&format!(
-            "\n### {resource}\n\n| role | L | V | C | U | D |\n|---|---|---|---|---|---|\n"
+            "\n### {resource}\n\n| role | list | view | create | update | delete |\n|---|---|---|---|---|---|\n"
         ));
-        for (role, actions) in roles {
-            out.push_str(&format!("| {role} |"));
+        for role in Actor::ALL {
+            out.push_str(&format!("| {} |", role.name()));
             for a in ACTIONS {
-                out.push_str(&format!(
-                    " {} |",
-                    actions.get(a).map(|v| v.join("<br>")).unwrap_or_default()
-                ));
+                let key = (resource.clone(), role.name().to_owned(), a.to_owned());
+                let text = match cells.get(&key) {
+                    None => String::new(),
+                    Some((p, f, u)) => {
+                        let mut t = if *f > 0 {
+                            format!("❌ {f}/{}", f + p)
+                        } else if *p > 0 {
+                            format!("✅ {p}")
+                        } else {
+                            String::new()
+                        };
+                        if *u > 0 {
+                            t = format!("{t} ⚠").trim().to_owned();
+                        }
+                        t
+                    }
+                };
+                out.push_str(&format!(" {text} |"));
             }
             out.push('\n');
         }
+    }
+    out.push_str(
+        "\n## Permission rows\n\n| operation | resource | action | row | checks | result |\n|---|---|---|---|---|---|\n",
+    );
+    for row in &report.rows {
+        let result = match row.outcome {
+            RowOutcome::Passed => "✅".to_owned(),
+            RowOutcome::Failed => format!("❌ {}", row.failed.len()),
+            RowOutcome::Uncovered => "⚠ uncovered".to_owned(),
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | `{}` | {} | {result} |\n",
+            row.operation_id, row.resource, row.action, row.row, row.checks
+        ));
     }
     out
 }

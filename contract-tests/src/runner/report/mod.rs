@@ -57,6 +57,39 @@ pub struct OperationSummary {
     pub statuses: BTreeMap<u16, StatusCell>,
 }
 
+/// How a permission row fared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RowOutcome {
+    /// Every check of the row ran and passed.
+    Passed,
+    /// A check of the row failed (or did not run).
+    Failed,
+    /// No check exercises the row.
+    Uncovered,
+}
+
+/// One `x-permissions` row and its checks' outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowResult {
+    /// The operation.
+    pub operation_id: String,
+    /// The resource type the rules are about.
+    pub resource: String,
+    /// The action.
+    pub action: String,
+    /// `role[+condition…]`.
+    pub row: String,
+    /// The role the row grants.
+    pub role: String,
+    /// The outcome.
+    pub outcome: RowOutcome,
+    /// Checks exercising the row.
+    pub checks: usize,
+    /// Those that failed.
+    pub failed: Vec<String>,
+}
+
 /// Everything a run found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -86,6 +119,8 @@ pub struct Report {
     pub operations: Vec<OperationSummary>,
     /// `x-permissions` rows of the selected operations.
     pub permission_rows: Vec<PermissionRow>,
+    /// Each row's outcome, in plan order.
+    pub rows: Vec<RowResult>,
 }
 
 impl Report {
@@ -149,6 +184,43 @@ impl Report {
             uncovered: plan.uncovered.len(),
             requests: results.iter().map(|r| r.requests).sum(),
         };
+        let outcome: BTreeMap<&str, bool> = results
+            .iter()
+            .map(|r| (r.check.id.as_str(), r.passed))
+            .collect();
+        let rows = plan
+            .permission_rows
+            .iter()
+            .map(|row| {
+                let item = format!("permission row {}", row.label());
+                let uncovered = plan
+                    .uncovered
+                    .iter()
+                    .any(|u| u.operation_id == row.operation_id && u.item == item);
+                let failed: Vec<String> = row
+                    .checks
+                    .iter()
+                    .filter(|id| outcome.get(id.as_str()) != Some(&true))
+                    .cloned()
+                    .collect();
+                RowResult {
+                    operation_id: row.operation_id.clone(),
+                    resource: row.resource.clone().unwrap_or_default(),
+                    action: row.action.clone().unwrap_or_default(),
+                    row: row.label(),
+                    role: row.role.clone(),
+                    outcome: if uncovered || row.checks.is_empty() {
+                        RowOutcome::Uncovered
+                    } else if failed.is_empty() {
+                        RowOutcome::Passed
+                    } else {
+                        RowOutcome::Failed
+                    },
+                    checks: row.checks.len(),
+                    failed,
+                }
+            })
+            .collect();
         let secs = (millis as f64 / 1000.0).max(0.001);
         Report {
             spec: format!("{} {}", info("title"), info("version"))
@@ -166,7 +238,18 @@ impl Report {
             skipped: plan.skipped.clone(),
             operations,
             permission_rows: plan.permission_rows.clone(),
+            rows,
         }
+    }
+
+    /// Rows passed, failed, uncovered.
+    pub fn row_counts(&self) -> (usize, usize, usize) {
+        let count = |o: RowOutcome| self.rows.iter().filter(|r| r.outcome == o).count();
+        (
+            count(RowOutcome::Passed),
+            count(RowOutcome::Failed),
+            count(RowOutcome::Uncovered),
+        )
     }
 
     /// Everything planned ran and passed, and nothing is uncovered.
