@@ -7,6 +7,7 @@
 //! (entities, migrations, queries). [`auth`] verifies callers; [`error`]
 //! maps every failure to a JSON:API error document.
 
+pub mod allow;
 pub mod api;
 pub mod auth;
 pub mod config;

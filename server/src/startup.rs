@@ -54,6 +54,7 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> + 'static {
         .swagger_ui_html()
         .replacen(&service.spec(), &spec_text, 1);
     let spec_body = spec_text.clone();
+    let allow = std::sync::Arc::new(crate::allow::AllowTable::from_spec(&spec));
     let cors = cors(&state.settings);
     Route::new()
         .nest("/", service)
@@ -70,6 +71,7 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> + 'static {
         .around(negotiate)
         .around(crate::faults::inject)
         .catch_all_error(|err| async move { render_poem_error(err) })
+        .around(move |ep, req| crate::allow::add_allow(ep, req, allow.clone()))
         .with(
             CatchPanic::new().with_handler(|_| {
                 ResponseError::as_response(&ApiError::internal("handler panicked"))

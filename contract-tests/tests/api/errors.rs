@@ -16,6 +16,13 @@ async fn wrong_methods_are_jsonapi_405() {
     let app = app().await;
     let r = app.send(Method::PUT, "/v1/events", None, None).await;
     assert_error(&r, 405, "method-not-allowed");
+    assert_eq!(r.header("allow"), Some("GET, POST"));
+    let r = app
+        .send(Method::PUT, "/v1/role-invites/accept-invite", None, None)
+        .await;
+    assert_eq!(r.header("allow"), Some("POST"));
+    let r = app.send(Method::POST, "/v1/events/12", None, None).await;
+    assert_eq!(r.header("allow"), Some("DELETE, GET, PATCH"));
 }
 
 #[tokio::test]
