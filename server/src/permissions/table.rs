@@ -85,11 +85,6 @@ impl Cond {
             Cond::BelowOwner => "not for the `owner` role (only the owner invites owners)",
         }
     }
-
-    /// Whether it is checked against the request body rather than a stored row.
-    pub fn on_request(self) -> bool {
-        matches!(self, Cond::BelowOwner)
-    }
 }
 
 /// Which attributes a rule lets the caller see or write.
