@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use open_event_server::{Application, Settings, state::AppState};
+use open_event_server::{Application, Settings, startup::Embedding, state::AppState};
 use reqwest::{Method, header};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbErr};
 use serde_json::Value;
@@ -120,9 +120,17 @@ impl TestApp {
     pub async fn spawn_with(
         configure: impl FnOnce(&mut Settings),
     ) -> Result<TestApp, HarnessError> {
+        Self::spawn_embedded(configure, Embedding::default()).await
+    }
+
+    /// Starts the server with an embedder's routes and layer.
+    pub async fn spawn_embedded(
+        configure: impl FnOnce(&mut Settings),
+        embedding: Embedding,
+    ) -> Result<TestApp, HarnessError> {
         let mut settings = Settings::for_tests(&fresh_database_url().await?);
         configure(&mut settings);
-        let app = Application::build(settings).await?;
+        let app = Application::build_with(settings, embedding).await?;
         let base = format!("http://127.0.0.1:{}", app.port());
         let state = app.state().clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();

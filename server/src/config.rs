@@ -83,7 +83,9 @@ pub struct Settings {
     #[arg(long, env = "OPEN_EVENT_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
 
-    /// Deliberate defects for the contract runner's self-tests; code only.
+    /// Deliberate defects for the contract runner's self-tests; code only,
+    /// and only with the `faults` feature.
+    #[cfg(feature = "faults")]
     #[arg(skip)]
     pub faults: crate::faults::Faults,
 }
@@ -103,6 +105,7 @@ impl Settings {
             log_format: LogFormat::Text,
             frontend_url: "http://localhost:4200".to_owned(),
             cors_origins: Vec::new(),
+            #[cfg(feature = "faults")]
             faults: crate::faults::Faults::default(),
         }
     }

@@ -106,6 +106,20 @@ impl ApiError {
         self
     }
 
+    /// Rewrites pointers starting with `from` to start with `to` (a
+    /// relationship endpoint's body is the relationship itself).
+    pub fn repoint(mut self, from: &str, to: &str) -> Self {
+        for e in &mut self.errors {
+            if let Some(src) = e.source.as_mut()
+                && let Some(p) = src.pointer.as_mut()
+                && let Some(rest) = p.strip_prefix(from)
+            {
+                *p = format!("{to}{rest}");
+            }
+        }
+        self
+    }
+
     /// Attaches a parameter name to every error object.
     pub fn at_parameter(mut self, parameter: impl Into<String>) -> Self {
         let parameter = parameter.into();
@@ -183,6 +197,31 @@ impl ApiError {
         ErrorDocument {
             errors: self.errors.clone(),
             jsonapi: JsonApiVersion::default(),
+        }
+    }
+}
+
+impl ApiError {
+    /// The one mapping of constraint violations: a unique value already
+    /// taken → 409, a reference to a missing row → 422 on a write (409 on a
+    /// delete: the row is still referenced). Anything else is a 500.
+    pub fn from_constraint(err: sea_orm::DbErr, type_name: &str, deleting: bool) -> Self {
+        match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                ApiError::conflict(format!("A {type_name} with these values already exists."))
+            }
+            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) if deleting => {
+                ApiError::conflict(format!(
+                    "This {type_name} is still referenced; remove what uses it first."
+                ))
+            }
+            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-relationship",
+                format!("A relationship of this {type_name} names an object that does not exist."),
+            )
+            .at_pointer("/data/relationships"),
+            _ => err.into(),
         }
     }
 }

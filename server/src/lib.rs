@@ -13,6 +13,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+#[cfg(feature = "faults")]
 pub mod faults;
 pub mod jsonapi;
 pub mod permissions;

@@ -1,10 +1,10 @@
 //! Building the application: database, state, routes, middleware, listener.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use poem::{
     Endpoint, EndpointExt, Response, Route,
-    endpoint::make_sync,
+    endpoint::{BoxEndpoint, make_sync},
     error::ResponseError,
     get, handler,
     http::StatusCode,
@@ -45,10 +45,52 @@ pub enum StartupError {
     Serve(#[from] std::io::Error),
 }
 
+/// A layer an embedder puts around the API.
+pub type Wrap = Arc<dyn Fn(BoxEndpoint<'static>) -> BoxEndpoint<'static> + Send + Sync>;
+
+/// How an embedder extends the application (the mock server, the runner's
+/// drift self-tests): the app is built exactly as the server builds it,
+/// then `routes` are mounted beside `/v1`, `/docs` and `/openapi.json`, and
+/// `wrap` goes around all of them, inside content negotiation, error
+/// rendering, CORS and tracing.
+#[derive(Default)]
+pub struct Embedding {
+    /// Extra routes: `(path, endpoint)`.
+    pub routes: Vec<(String, BoxEndpoint<'static>)>,
+    /// An extra layer.
+    pub wrap: Option<Wrap>,
+}
+
+impl Embedding {
+    /// Adds a route.
+    pub fn route(mut self, path: impl Into<String>, ep: impl Endpoint + 'static) -> Self {
+        self.routes
+            .push((path.into(), ep.map_to_response().boxed()));
+        self
+    }
+
+    /// Sets the extra layer.
+    pub fn wrap(
+        mut self,
+        wrap: impl Fn(BoxEndpoint<'static>) -> BoxEndpoint<'static> + Send + Sync + 'static,
+    ) -> Self {
+        self.wrap = Some(Arc::new(wrap));
+        self
+    }
+}
+
 /// The full HTTP endpoint for a state: API, spec, docs, middleware.
 pub fn app(state: AppState) -> impl Endpoint<Output = Response> + 'static {
+    app_with(state, Embedding::default())
+}
+
+/// [`app`] with an embedder's routes and layer.
+pub fn app_with(
+    state: AppState,
+    embedding: Embedding,
+) -> impl Endpoint<Output = Response> + 'static {
     let service = api::service();
-    let spec = api::spec_json(&service);
+    let spec = api::spec_json(&service, &state.registry);
     let spec_text = serde_json::to_string_pretty(&spec).unwrap_or_default();
     let docs_html = service
         .swagger_ui_html()
@@ -56,7 +98,7 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> + 'static {
     let spec_body = spec_text.clone();
     let allow = std::sync::Arc::new(crate::allow::AllowTable::from_spec(&spec));
     let cors = cors(&state.settings);
-    Route::new()
+    let mut routes = Route::new()
         .nest("/", service)
         .at(
             "/openapi.json",
@@ -67,9 +109,16 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> + 'static {
             }),
         )
         .at("/docs", make_sync(move |_| Html(docs_html.clone())))
-        .at("/", get(root))
+        .at("/", get(root));
+    for (path, ep) in embedding.routes {
+        routes = routes.at(path, ep);
+    }
+    let mut inner: BoxEndpoint<'static> = routes.boxed();
+    if let Some(wrap) = embedding.wrap {
+        inner = wrap(inner);
+    }
+    inner
         .around(negotiate)
-        .around(crate::faults::inject)
         .catch_all_error(|err| async move { render_poem_error(err) })
         .around(move |ep, req| crate::allow::add_allow(ep, req, allow.clone()))
         .with(
@@ -133,11 +182,24 @@ pub struct Application {
     acceptor: poem::listener::TcpAcceptor,
     state: AppState,
     port: u16,
+    embedding: Embedding,
 }
 
 impl Application {
     /// Opens the database, runs migrations, bootstraps the admin and binds.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        Self::build_with(settings, Embedding::default()).await
+    }
+
+    /// [`build`](Application::build) with an embedder's routes and layer.
+    pub async fn build_with(
+        settings: Settings,
+        embedding: Embedding,
+    ) -> Result<Self, StartupError> {
+        #[cfg(feature = "faults")]
+        if settings.faults.any() {
+            tracing::warn!(marker = crate::faults::MARKER, faults = ?settings.faults, "fault injection on");
+        }
         let db = prepare(&settings).await?;
         let addr = settings.bind;
         let acceptor = TcpListener::bind(addr)
@@ -153,6 +215,7 @@ impl Application {
             acceptor,
             state: AppState::new(settings, db),
             port,
+            embedding,
         })
     }
 
@@ -172,7 +235,11 @@ impl Application {
         F: std::future::Future<Output = ()> + Send + 'static,
     {
         poem::Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(app(self.state), shutdown, Some(Duration::from_secs(10)))
+            .run_with_graceful_shutdown(
+                app_with(self.state, self.embedding),
+                shutdown,
+                Some(Duration::from_secs(10)),
+            )
             .await?;
         Ok(())
     }

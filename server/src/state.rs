@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::jwt::JwtKeys, config::Settings};
+use crate::{auth::jwt::JwtKeys, config::Settings, jsonapi::Registry};
 
 /// Everything a request handler needs.
 #[derive(Clone, Debug)]
@@ -15,11 +15,19 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// JWT keys and lifetimes.
     pub jwt: Arc<JwtKeys>,
+    /// The resources the JSON:API machinery serves.
+    pub registry: Arc<Registry>,
 }
 
 impl AppState {
-    /// State from settings and a connected database.
+    /// State from settings and a connected database, serving the
+    /// application's resources ([`crate::resources::registry`]).
     pub fn new(settings: Settings, db: DatabaseConnection) -> Self {
+        Self::with_registry(settings, db, crate::resources::registry())
+    }
+
+    /// State serving the resources of `registry`.
+    pub fn with_registry(settings: Settings, db: DatabaseConnection, registry: Registry) -> Self {
         let jwt = JwtKeys::new(
             &settings.jwt_secret,
             settings.access_token_ttl,
@@ -29,6 +37,7 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             jwt: Arc::new(jwt),
+            registry: Arc::new(registry),
         }
     }
 }

@@ -17,7 +17,10 @@ pub struct Artifact {
 
 /// The OpenAPI document, pretty-printed with a trailing newline.
 pub fn openapi_json() -> String {
-    let spec = open_event_server::api::spec_json(&open_event_server::api::service());
+    let spec = open_event_server::api::spec_json(
+        &open_event_server::api::service(),
+        &open_event_server::resources::registry(),
+    );
     let mut text = serde_json::to_string_pretty(&spec).unwrap_or_default();
     text.push('\n');
     text
@@ -32,7 +35,9 @@ pub fn artifacts() -> Vec<Artifact> {
         },
         Artifact {
             name: "permissions.md",
-            content: open_event_server::api::permissions_handbook(),
+            content: open_event_server::api::permissions_handbook(
+                &open_event_server::resources::registry(),
+            ),
         },
     ]
 }

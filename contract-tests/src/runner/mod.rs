@@ -15,6 +15,7 @@ pub mod check;
 pub mod cli;
 pub mod env;
 pub mod exec;
+pub mod faults;
 pub mod http;
 pub mod jsonapi;
 pub mod oracle;
@@ -79,7 +80,7 @@ pub enum TargetConfig {
     InProcess,
     /// The in-process server with deliberate defects switched on (the
     /// runner's drift self-tests; never reachable from the command line).
-    InProcessWithFaults(open_event_server::faults::Faults),
+    InProcessWithFaults(faults::Faults),
     /// A running server.
     External {
         /// Its base URL.
@@ -196,7 +197,8 @@ pub async fn start_target(config: &TargetConfig) -> Result<Target, RunnerError> 
     match config {
         TargetConfig::InProcess => Target::in_process().await,
         TargetConfig::InProcessWithFaults(faults) => {
-            Target::in_process_with(|s| s.faults = faults.clone()).await
+            let server = faults.server();
+            Target::in_process_embedded(|s| s.faults = server, faults.embedding()).await
         }
         TargetConfig::External {
             base_url,

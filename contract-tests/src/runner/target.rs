@@ -7,7 +7,10 @@
 use std::{sync::Arc, time::Duration};
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use open_event_server::auth::jwt::{JwtKeys, TokenType};
+use open_event_server::{
+    auth::jwt::{JwtKeys, TokenType},
+    startup::Embedding,
+};
 use serde_json::Value;
 
 use super::{
@@ -124,11 +127,20 @@ impl Target {
     }
 
     /// Spawns the real server in-process after `configure` adjusts its
-    /// settings (the drift self-tests switch faults on this way).
+    /// settings.
     pub async fn in_process_with(
         configure: impl FnOnce(&mut open_event_server::Settings),
     ) -> Result<Target, RunnerError> {
-        let app = TestApp::spawn_with(configure)
+        Self::in_process_embedded(configure, Embedding::default()).await
+    }
+
+    /// [`in_process_with`](Target::in_process_with), with an embedder's
+    /// routes and layer (the drift self-tests add their faults this way).
+    pub async fn in_process_embedded(
+        configure: impl FnOnce(&mut open_event_server::Settings),
+        embedding: Embedding,
+    ) -> Result<Target, RunnerError> {
+        let app = TestApp::spawn_embedded(configure, embedding)
             .await
             .map_err(|e| RunnerError::Target(e.to_string()))?;
         let seeder: Arc<dyn Seeder> = Arc::new(FactorySeeder::new(app.db().clone()));

@@ -2,12 +2,16 @@
 //! exactly one promise each (and are off unless set in code).
 
 use open_event_contract_tests::TestApp;
+use open_event_contract_tests::runner::faults::Faults;
 use open_event_factories::prelude::*;
-use open_event_server::{faults::Faults, permissions::Action};
+use open_event_server::permissions::Action;
 use serde_json::json;
 
 async fn with(faults: Faults) -> TestApp {
-    TestApp::spawn_with(|s| s.faults = faults).await.unwrap()
+    let server = faults.server();
+    TestApp::spawn_embedded(|s| s.faults = server, faults.embedding())
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -87,7 +91,7 @@ async fn each_fault_breaks_one_promise() {
 async fn no_fault_is_on_by_default() {
     assert_eq!(
         open_event_server::Settings::for_tests("sqlite::memory:").faults,
-        Faults::default()
+        Faults::default().server()
     );
     let app = TestApp::spawn().await.unwrap();
     let e = EventFactory::new()

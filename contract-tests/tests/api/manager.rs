@@ -6,7 +6,7 @@ use open_event_factories::prelude::{EventFactory, Factory, Role as EventRole, Us
 use open_event_server::{
     auth::Caller,
     permissions::{
-        Args, Cond, Role, Rule, has_access,
+        Args, Role, Rule, has_access,
         manager::{Kwargs, Lookup, PermissionManager},
     },
 };
@@ -160,7 +160,9 @@ async fn lookups_through_models_chains_and_candidates() {
             key_model: "id",
             chain: &[("event_id", "events")],
         }],
-        ..PermissionManager::new(Rule::role(Role::Registered).when(&[Cond::SelfUser]))
+        ..PermissionManager::new(
+            Rule::role(Role::Registered).when(&[&open_event_server::resources::user::SELF_USER]),
+        )
     };
     let owner = Caller::for_user(g.owner.clone());
     let mut args = kw(&[("grant_id", grant.id)]);
@@ -248,7 +250,7 @@ async fn has_access_answers_plain_booleans() {
     );
     assert!(
         yes(
-            Rule::role(Role::Anyone).when(&[Cond::EventPublished]),
+            Rule::role(Role::Anyone).when(&[&open_event_server::resources::event::EVENT_PUBLISHED]),
             &Caller::Anonymous,
             &on_event
         )
@@ -261,7 +263,7 @@ async fn has_access_answers_plain_booleans() {
     };
     assert!(
         !yes(
-            Rule::role(Role::Anyone).when(&[Cond::EventPublished]),
+            Rule::role(Role::Anyone).when(&[&open_event_server::resources::event::EVENT_PUBLISHED]),
             &Caller::Anonymous,
             &on_draft
         )
@@ -270,7 +272,7 @@ async fn has_access_answers_plain_booleans() {
     let me = moderator.user_id();
     assert!(
         yes(
-            Rule::role(Role::Registered).when(&[Cond::SelfUser]),
+            Rule::role(Role::Registered).when(&[&open_event_server::resources::user::SELF_USER]),
             &moderator,
             &Args {
                 user_id: me,
@@ -281,7 +283,7 @@ async fn has_access_answers_plain_booleans() {
     );
     assert!(
         !yes(
-            Rule::role(Role::Registered).when(&[Cond::SelfUser]),
+            Rule::role(Role::Registered).when(&[&open_event_server::resources::user::SELF_USER]),
             &moderator,
             &Args {
                 user_id: Some(-1),
@@ -297,7 +299,8 @@ async fn has_access_answers_plain_booleans() {
     let organizer = Caller::for_user(g.with_role(EventRole::Organizer).next().unwrap().clone());
     assert!(
         !yes(
-            Rule::role(Role::Organizer).when(&[Cond::BelowOwner]),
+            Rule::role(Role::Organizer)
+                .when(&[&open_event_server::resources::role_invite::BELOW_OWNER]),
             &organizer,
             &owner_invite
         )
@@ -305,7 +308,8 @@ async fn has_access_answers_plain_booleans() {
     );
     assert!(
         yes(
-            Rule::role(Role::Organizer).when(&[Cond::BelowOwner]),
+            Rule::role(Role::Organizer)
+                .when(&[&open_event_server::resources::role_invite::BELOW_OWNER]),
             &organizer,
             &on_event
         )

@@ -5,13 +5,14 @@
 
 use std::collections::BTreeSet;
 
+use open_event_contract_tests::runner::faults::Faults;
 use open_event_contract_tests::runner::{
     TargetConfig,
     plan::{Check, Scenario},
     report::{Report, RowOutcome},
     run,
 };
-use open_event_server::{faults::Faults, permissions::Action};
+use open_event_server::permissions::Action;
 
 use crate::support::{code_spec, config};
 

@@ -9,8 +9,13 @@ use serde_json::Value;
 /// `spec/openapi.json` holds when the spec drift test passes).
 pub fn code_spec() -> Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| open_event_server::api::spec_json(&open_event_server::api::service()))
-        .clone()
+    SPEC.get_or_init(|| {
+        open_event_server::api::spec_json(
+            &open_event_server::api::service(),
+            &open_event_server::resources::registry(),
+        )
+    })
+    .clone()
 }
 
 /// A run config on `spec` against a fresh in-process server.

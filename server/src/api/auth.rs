@@ -328,7 +328,7 @@ impl AuthApi {
         if let Some(user) = db::users::by_email(&state.db, &body.data.email).await?
             && !user.is_verified
         {
-            super::users::send_verification(&state, &user).await?;
+            crate::auth::one_time::send_verification(&state, &user).await?;
         }
         Ok(message(
             "If the address is registered and unverified, a verification mail is on its way",

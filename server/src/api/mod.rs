@@ -3,46 +3,36 @@
 //! `x-permissions` of every operation added from the permission tables).
 
 pub mod auth;
-mod crud;
-pub mod events;
 pub mod health;
 pub mod role_invites;
-pub mod roles;
-pub mod users;
-pub mod users_events_roles;
 
 use poem_openapi::{OpenApiService, Tags};
 use serde_json::{Value, json};
 
 use crate::{
-    permissions::{Action, Role, Rule, Table, export},
-    resources::{event, role, role_invite, user, users_events_role},
+    jsonapi::{Guarded, Registry, endpoints},
+    permissions::{Action, Role, Rule, export},
+    resources::{self, role_invite},
 };
 
-/// Operation tags.
+/// Tags of the hand-written operations (the resources name their own).
 #[derive(Tags)]
 pub enum ApiTags {
     /// Login, tokens, password and email flows.
     Auth,
-    /// Events.
-    Events,
     /// Liveness.
     Health,
     /// Roles, role grants and role invites.
     Roles,
-    /// User accounts.
-    Users,
 }
 
-/// All operation groups.
+/// All operation groups: the hand-written ones, then every resource's
+/// generated API (itself a tuple, so the count is not bounded by one tuple).
 pub type Apis = (
     health::HealthApi,
     auth::AuthApi,
-    users::UsersApi,
-    events::EventsApi,
-    roles::RolesApi,
-    users_events_roles::UsersEventsRolesApi,
     role_invites::RoleInvitesApi,
+    resources::Apis,
 );
 
 /// All operations.
@@ -50,11 +40,8 @@ pub fn api() -> Apis {
     (
         health::HealthApi,
         auth::AuthApi,
-        users::UsersApi,
-        events::EventsApi,
-        roles::RolesApi,
-        users_events_roles::UsersEventsRolesApi,
         role_invites::RoleInvitesApi,
+        resources::apis(),
     )
 }
 
@@ -75,32 +62,13 @@ pub fn service() -> Service {
         .server("/")
 }
 
-/// What guards an operation.
-#[derive(Debug, Clone, Copy)]
-pub enum Guarded {
-    /// An action of a resource's table.
-    Table(&'static Table, Action),
-    /// Explicit rules (the auth helpers, manager-guarded endpoints).
-    Rules(&'static str, Action, &'static [Rule]),
-    /// A related endpoint: the parent must be viewable first (its denials
-    /// come first), then `action` of the target's table applies.
-    Related(&'static Table, &'static Table, Action),
-}
-
 const ANYONE: &[Rule] = &[Rule::role(Role::Anyone)];
 const REGISTERED: &[Rule] = &[Rule::role(Role::Registered)];
 
-/// The permissions of every `/v1` operation, by operation id.
-pub fn operation_permissions() -> Vec<(&'static str, Guarded)> {
+/// The permissions of the hand-written `/v1` operations, by operation id.
+/// (Generated operations derive theirs from their resource.)
+fn hand_written() -> Vec<(&'static str, Guarded)> {
     use Action::*;
-    use Guarded::{Related as R, Table as T};
-    let (ev, us, ro, gr, inv) = (
-        &event::TABLE,
-        &user::TABLE,
-        &role::TABLE,
-        &users_events_role::TABLE,
-        &role_invite::TABLE,
-    );
     vec![
         ("login", Guarded::Rules("auth", Create, ANYONE)),
         ("refresh_token", Guarded::Rules("auth", Create, ANYONE)),
@@ -118,65 +86,46 @@ pub fn operation_permissions() -> Vec<(&'static str, Guarded)> {
             Guarded::Rules("auth", Create, ANYONE),
         ),
         ("reset_password", Guarded::Rules("auth", Update, ANYONE)),
-        ("list_users", T(us, List)),
-        ("create_user", T(us, Create)),
-        ("get_user", T(us, View)),
-        ("update_user", T(us, Update)),
-        ("delete_user", T(us, Delete)),
-        ("get_user_users_events_roles_relationship", T(us, View)),
-        ("list_user_users_events_roles", R(us, gr, List)),
-        ("list_events", T(ev, List)),
-        ("create_event", T(ev, Create)),
-        ("get_event", T(ev, View)),
-        ("update_event", T(ev, Update)),
-        ("delete_event", T(ev, Delete)),
-        ("get_event_creator_relationship", T(ev, View)),
-        ("get_event_creator", R(ev, us, View)),
-        ("get_event_users_events_roles_relationship", T(ev, View)),
-        ("list_event_users_events_roles", R(ev, gr, List)),
-        ("get_event_role_invites_relationship", T(ev, View)),
-        ("list_event_role_invites", R(ev, inv, List)),
-        ("list_roles", T(ro, List)),
-        ("create_role", T(ro, Create)),
-        ("get_role", T(ro, View)),
-        ("update_role", T(ro, Update)),
-        ("delete_role", T(ro, Delete)),
-        ("list_users_events_roles", T(gr, List)),
-        ("get_users_events_role", T(gr, View)),
-        ("update_users_events_role", T(gr, Update)),
-        ("delete_users_events_role", T(gr, Delete)),
-        ("get_users_events_role_user_relationship", T(gr, View)),
-        ("get_users_events_role_user", R(gr, us, View)),
-        ("get_users_events_role_event_relationship", T(gr, View)),
-        ("get_users_events_role_event", R(gr, ev, View)),
-        ("get_users_events_role_role_relationship", T(gr, View)),
-        ("update_users_events_role_role_relationship", T(gr, Update)),
-        ("get_users_events_role_role", R(gr, ro, View)),
-        ("list_role_invites", T(inv, List)),
-        ("create_role_invite", T(inv, Create)),
-        ("accept_role_invite", T(inv, Update)),
-        ("get_role_invite", T(inv, View)),
-        ("delete_role_invite", T(inv, Delete)),
-        ("get_role_invite_event_relationship", T(inv, View)),
-        ("get_role_invite_event", R(inv, ev, View)),
-        ("get_role_invite_role_relationship", T(inv, View)),
-        ("get_role_invite_role", R(inv, ro, View)),
+        (
+            "accept_role_invite",
+            Guarded::Table(&role_invite::TABLE, Update),
+        ),
     ]
 }
 
-/// The handbook page (`spec/permissions.md`).
-pub fn permissions_handbook() -> String {
-    export::handbook(&[
-        ("Users", "/v1/users", &user::TABLE),
-        ("Events", "/v1/events", &event::TABLE),
-        ("Roles", "/v1/roles", &role::TABLE),
-        (
-            "Role grants",
-            "/v1/users-events-roles",
-            &users_events_role::TABLE,
-        ),
-        ("Role invites", "/v1/role-invites", &role_invite::TABLE),
-    ])
+/// The permissions of every `/v1` operation, by operation id: the
+/// hand-written ones and every generated operation of `registry`.
+pub fn operation_permissions(registry: &Registry) -> Vec<(&'static str, Guarded)> {
+    let mut out = hand_written();
+    for res in registry.all() {
+        out.extend(
+            endpoints::operations(*res)
+                .into_iter()
+                .map(|op| (op.id, op.guarded)),
+        );
+    }
+    out
+}
+
+/// The handbook page (`spec/permissions.md`), one section per resource.
+pub fn permissions_handbook(registry: &Registry) -> String {
+    let sections: Vec<(String, String, &'static crate::permissions::Table)> = registry
+        .all()
+        .iter()
+        .map(|r| {
+            (
+                r.title().to_owned(),
+                format!("{}/{}", crate::jsonapi::PREFIX, r.plural()),
+                r.permissions(),
+            )
+        })
+        .collect();
+    export::handbook(
+        &sections
+            .iter()
+            .map(|(t, p, table)| (t.as_str(), p.as_str(), *table))
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn param(name: &str, description: &str, schema: Value) -> Value {
@@ -225,9 +174,9 @@ fn detail_params() -> Vec<Value> {
 
 /// The spec as served and committed: poem-openapi's document plus the
 /// JSON:API query parameters and `x-permissions` on every operation.
-pub fn spec_json(service: &Service) -> Value {
+pub fn spec_json(service: &Service, registry: &Registry) -> Value {
     let mut spec: Value = serde_json::from_str(&service.spec()).unwrap_or(Value::Null);
-    let perms = operation_permissions();
+    let perms = operation_permissions(registry);
     if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             let Some(ops) = item.as_object_mut() else {

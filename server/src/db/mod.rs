@@ -4,8 +4,10 @@ pub mod entities;
 pub mod events;
 pub mod mail;
 pub mod migrations;
+pub mod role_invites;
 pub mod roles;
 pub mod users;
+pub mod write;
 
 use std::time::Duration;
 

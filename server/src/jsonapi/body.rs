@@ -13,7 +13,7 @@ use super::{
     registry::DynResource,
     resource::{Access, Field, FieldKind, RelKind},
 };
-use crate::{auth::password::MIN_PASSWORD_LEN, error::ApiError, resources::lookup};
+use crate::{auth::password::MIN_PASSWORD_LEN, error::ApiError};
 
 /// A validated attribute value.
 #[derive(Debug, Clone, PartialEq)]
@@ -274,7 +274,21 @@ pub fn parse(doc: Value, res: &dyn DynResource, mode: Mode<'_>) -> Result<Parsed
         None => {}
         Some(Value::Object(rels)) => {
             for (name, value) in rels {
-                match check_linkage(res, &name, value, &format!("/data/relationships/{name}")) {
+                let pointer = format!("/data/relationships/{name}");
+                let refused = res.relationship(&name).and_then(|r| match mode {
+                    Mode::Create if !r.settable_on_create() => {
+                        Some(format!("`{name}` is set by the server, not by requests."))
+                    }
+                    Mode::Update(_) if !r.settable_on_update() => {
+                        Some(format!("`{name}` cannot be changed here."))
+                    }
+                    _ => None,
+                });
+                if let Some(detail) = refused {
+                    errors.push(ApiError::invalid(&pointer, detail));
+                    continue;
+                }
+                match check_linkage(res, &name, value, &pointer) {
                     Ok((rel, linkage)) => parsed.relationships.push((rel, linkage)),
                     Err(e) => errors.push(e),
                 }
@@ -438,7 +452,6 @@ fn check_linkage(
             format!("`{}` has no relationship `{name}`.", res.type_name()),
         )
     })?;
-    let target = lookup(rel.target).ok_or_else(|| ApiError::internal("unregistered target"))?;
     let data = match value {
         Value::Object(mut m) => m.remove("data"),
         _ => None,
@@ -448,13 +461,13 @@ fn check_linkage(
         let t = v.get("type").and_then(Value::as_str);
         let id = v.get("id").and_then(Value::as_str);
         match (t, id) {
-            (Some(t), _) if t != target.type_name() => Err(pointer_err(
+            (Some(t), _) if t != rel.target_type() => Err(pointer_err(
                 StatusCode::CONFLICT,
                 "type-mismatch",
                 &format!("{pointer}/type"),
                 format!(
                     "`{name}` holds `{}` resources, not `{t}`.",
-                    target.type_name()
+                    rel.target_type()
                 ),
             )),
             (Some(_), Some(id)) => id.parse::<i64>().map_err(|_| {

@@ -1,25 +1,23 @@
 //! Generic reads: pages with filter/sort/pagination, single objects, and
 //! compound documents (`include`), always scoped to what the caller may see.
+//! Each read is one statement ([`super::load`]), plus one per include path.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::{
-    Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    Condition, ConnectionTrait,
     sea_query::{Expr, ExprTrait, Order, Query, SimpleExpr},
 };
 use serde_json::{Map, Value, json};
 
 use super::{
+    load::{self, Checks, Loaded},
     query::{IncludeTree, JsonApiQuery, SortKey},
-    registry::{DynResource, Meta, to_row},
-    render::{identifier, jsonapi_member, resource_object, row_id, self_link},
-    resource::{RelKind, Resource, Row},
+    registry::{BoxFuture, Cx, DynResource},
+    render::{identifier, jsonapi_member, resource_object, self_link},
+    resource::RelKind,
 };
-use crate::{
-    auth::Caller, error::ApiError, permissions::guard::hidden_fields, resources::lookup,
-    state::AppState,
-};
+use crate::error::ApiError;
 
 fn sort_expr(res: &dyn DynResource, key: &SortKey) -> Result<SimpleExpr, ApiError> {
     match key.relationship {
@@ -28,8 +26,7 @@ fn sort_expr(res: &dyn DynResource, key: &SortKey) -> Result<SimpleExpr, ApiErro
             let r = res
                 .relationship(rel)
                 .ok_or_else(|| ApiError::bad_parameter("sort", "unknown relationship"))?;
-            let target = lookup(r.target)
-                .ok_or_else(|| ApiError::bad_parameter("sort", "unknown relationship"))?;
+            let target = r.target();
             let RelKind::BelongsTo { fk } = r.kind else {
                 return Err(ApiError::bad_parameter(
                     "sort",
@@ -47,45 +44,70 @@ fn sort_expr(res: &dyn DynResource, key: &SortKey) -> Result<SimpleExpr, ApiErro
     }
 }
 
-/// A page of `R` as a collection document. `scope` narrows the rows (e.g. a
-/// related endpoint); `path` is the request path, for pagination links.
-pub async fn list_document<R: Resource>(
-    state: &AppState,
-    caller: &Caller,
+/// What a list is narrowed to besides visibility.
+pub struct ListScope {
+    /// Extra condition (a related endpoint's parent, a test fault).
+    pub within: Condition,
+    /// Ignore visibility (only the test-only `leak_hidden` fault sets this).
+    pub unscoped: bool,
+}
+
+impl ListScope {
+    /// A list narrowed by `within`.
+    pub fn within(within: Condition) -> Self {
+        ListScope {
+            within,
+            unscoped: false,
+        }
+    }
+}
+
+/// A page of `res` as a collection document; `path` is the request path,
+/// for pagination links.
+pub async fn list_document<C: ConnectionTrait>(
+    db: &C,
+    cx: &Cx<'_>,
+    res: &dyn DynResource,
     q: &JsonApiQuery,
-    scope: Condition,
+    scope: ListScope,
     path: &str,
 ) -> Result<Value, ApiError> {
-    let db = &state.db;
-    let res: &dyn DynResource = &Meta::<R>::new();
-    let visible = if state.settings.faults.leaks(R::TYPE) {
+    let visible = if scope.unscoped {
         res.live(Condition::all())
     } else {
-        res.list_scope(caller)
+        res.list_scope(cx.caller)
     };
-    let mut cond = Condition::all().add(visible).add(scope);
+    let mut cond = Condition::all().add(visible).add(scope.within);
     if let Some(f) = &q.filter {
         cond = cond.add(f.clone());
     }
-    let count = R::Entity::find().filter(cond.clone()).count(db).await?;
-    let mut select = R::Entity::find().filter(cond);
+    let mut stmt = load::base(res);
+    stmt.cond_where(cond.clone());
     for key in &q.sort {
         let order = if key.desc { Order::Desc } else { Order::Asc };
-        select = select.order_by(sort_expr(res, key)?, order);
+        stmt.order_by_expr(sort_expr(res, key)?, order);
     }
-    select = select.order_by(Expr::col((R::TABLE, "id")), Order::Asc);
+    stmt.order_by((res.table(), "id"), Order::Asc);
     if q.page_size > 0 {
-        select = select
-            .limit(q.page_size)
+        stmt.limit(q.page_size)
             .offset(q.page_size.saturating_mul(q.page_number.saturating_sub(1)));
     }
-    let rows: Vec<Row> = select.all(db).await?.iter().map(to_row).collect();
-    let hidden = hidden_fields(db, caller, res, &rows).await?;
+    let checks = Checks {
+        action: None,
+        total: true,
+    };
+    let (rows, total) = load::rows(db, res, cx.caller, stmt, checks).await?;
+    let count = match total {
+        Some(n) => n,
+        // An empty page: the window count is unknown unless it is page 1.
+        None if q.page_number <= 1 || q.page_size == 0 => 0,
+        None => count(db, res, cond).await?,
+    };
     let mut data: Vec<Value> = rows
         .iter()
-        .map(|r| resource_object(res, r, &hidden, &q.fields))
+        .map(|r| resource_object(res, &r.row, &r.hidden, &q.fields))
         .collect();
-    let included = include(db, caller, res, &rows, &mut data, &q.include, &q.fields).await?;
+    let included = include(db, cx, res, &rows, &mut data, &q.include, &q.fields).await?;
     let mut doc = json!({
         "data": data,
         "meta": {"count": count},
@@ -98,28 +120,48 @@ pub async fn list_document<R: Resource>(
     Ok(doc)
 }
 
-/// A single-resource document for a model the caller may see.
-pub async fn single_document<R: Resource>(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    model: &R::Model,
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+async fn count<C: ConnectionTrait>(
+    db: &C,
+    res: &dyn DynResource,
+    cond: Condition,
+) -> Result<u64, ApiError> {
+    let stmt = Query::select()
+        .expr_as(Expr::cust("COUNT(*)"), sea_orm::sea_query::Alias::new("n"))
+        .from(res.table())
+        .cond_where(cond)
+        .to_owned();
+    let n = <Count as sea_orm::FromQueryResult>::find_by_statement(
+        db.get_database_backend().build(&stmt),
+    )
+    .one(db)
+    .await?
+    .map(|c| c.n)
+    .unwrap_or(0);
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// A single-resource document for a loaded object.
+pub async fn single_document<C: ConnectionTrait>(
+    db: &C,
+    cx: &Cx<'_>,
+    res: &dyn DynResource,
+    loaded: Loaded,
     q: &JsonApiQuery,
 ) -> Result<Value, ApiError> {
-    let res: &dyn DynResource = &Meta::<R>::new();
-    let row = to_row(model);
-    let hidden = hidden_fields(db, caller, res, std::slice::from_ref(&row)).await?;
-    let mut data = vec![resource_object(res, &row, &hidden, &q.fields)];
-    let included = include(
-        db,
-        caller,
+    let rows = [loaded];
+    let mut data = vec![resource_object(
         res,
-        std::slice::from_ref(&row),
-        &mut data,
-        &q.include,
+        &rows[0].row,
+        &rows[0].hidden,
         &q.fields,
-    )
-    .await?;
-    let self_url = self_link(res, &row_id(&row));
+    )];
+    let included = include(db, cx, res, &rows, &mut data, &q.include, &q.fields).await?;
+    let self_url = self_link(res, &rows[0].id.to_string());
     let mut doc = json!({
         "data": data.pop().unwrap_or(Value::Null),
         "links": {"self": self_url},
@@ -131,28 +173,12 @@ pub async fn single_document<R: Resource>(
     Ok(doc)
 }
 
-/// The first model of `R` matching `cond` that the caller may see; 404 otherwise.
-pub async fn find_visible<R: Resource>(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    cond: Condition,
-) -> Result<R::Model, ApiError> {
-    let res: &dyn DynResource = &Meta::<R>::new();
-    R::Entity::find()
-        .filter(Condition::all().add(res.scope(caller)).add(cond))
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            ApiError::not_found(format!("No {} with this id is visible to you.", R::TYPE))
-        })
-}
-
-/// The linkage document of relationship `rel` of a visible row.
-pub async fn linkage_document(
-    db: &DatabaseConnection,
-    caller: &Caller,
+/// The linkage document of relationship `rel` of a loaded row.
+pub async fn linkage_document<C: ConnectionTrait>(
+    db: &C,
+    cx: &Cx<'_>,
     res: &dyn DynResource,
-    row: &Row,
+    loaded: &Loaded,
     rel: &str,
 ) -> Result<Value, ApiError> {
     let r = res.relationship(rel).ok_or_else(|| {
@@ -161,22 +187,20 @@ pub async fn linkage_document(
             res.type_name()
         ))
     })?;
-    let target =
-        lookup(r.target).ok_or_else(|| ApiError::internal("unregistered relationship target"))?;
-    let id = row_id(row);
-    let rows = related_rows(db, caller, std::slice::from_ref(row), r.kind, target).await?;
+    let target = r.target();
+    let rows = related_rows(db, cx, std::slice::from_ref(loaded), r.kind, target).await?;
     let data = match r.kind {
         RelKind::BelongsTo { .. } => rows
             .first()
-            .map(|t| identifier(target.type_name(), &row_id(t)))
+            .map(|t| identifier(target.type_name(), &t.id.to_string()))
             .unwrap_or(Value::Null),
         RelKind::HasMany { .. } => Value::Array(
             rows.iter()
-                .map(|t| identifier(target.type_name(), &row_id(t)))
+                .map(|t| identifier(target.type_name(), &t.id.to_string()))
                 .collect(),
         ),
     };
-    let base = self_link(res, &id);
+    let base = self_link(res, &loaded.id.to_string());
     Ok(json!({
         "links": {"self": format!("{base}/relationships/{rel}"), "related": format!("{base}/{rel}")},
         "data": data,
@@ -185,47 +209,52 @@ pub async fn linkage_document(
 }
 
 /// The condition selecting the targets of relationship `kind` for `rows`.
-pub fn related_condition(rows: &[Row], kind: RelKind, target: &dyn DynResource) -> Condition {
+pub fn related_condition(rows: &[Loaded], kind: RelKind, target: &dyn DynResource) -> Condition {
     match kind {
         RelKind::BelongsTo { fk } => {
             let ids: Vec<i64> = rows
                 .iter()
-                .filter_map(|r| r.get(fk).and_then(Value::as_i64))
+                .filter_map(|r| r.row.get(fk).and_then(Value::as_i64))
                 .collect();
             Condition::all().add(Expr::col((target.table(), "id")).is_in(ids))
         }
         RelKind::HasMany { fk } => {
-            let ids: Vec<i64> = rows
-                .iter()
-                .filter_map(|r| r.get("id").and_then(Value::as_i64))
-                .collect();
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             Condition::all().add(Expr::col((target.table(), fk)).is_in(ids))
         }
     }
 }
 
-async fn related_rows(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    rows: &[Row],
+async fn related_rows<C: ConnectionTrait>(
+    db: &C,
+    cx: &Cx<'_>,
+    rows: &[Loaded],
     kind: RelKind,
     target: &dyn DynResource,
-) -> Result<Vec<Row>, ApiError> {
+) -> Result<Vec<Loaded>, ApiError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let cond = Condition::all()
-        .add(target.scope(caller))
+        .add(target.scope(cx.caller))
         .add(related_condition(rows, kind, target));
-    Ok(target.load(db, cond).await?)
+    let mut stmt = load::base(target);
+    stmt.cond_where(cond)
+        .order_by((target.table(), "id"), Order::Asc);
+    Ok(load::rows(db, target, cx.caller, stmt, Checks::default())
+        .await?
+        .0)
 }
 
-fn include<'a>(
-    db: &'a DatabaseConnection,
-    caller: &'a Caller,
+fn include<'a, C: ConnectionTrait>(
+    db: &'a C,
+    cx: &'a Cx<'a>,
     res: &'a dyn DynResource,
-    rows: &'a [Row],
+    rows: &'a [Loaded],
     objects: &'a mut [Value],
     tree: &'a IncludeTree,
     fields: &'a HashMap<String, Vec<String>>,
-) -> super::registry::BoxFuture<'a, Result<Vec<Value>, ApiError>> {
+) -> BoxFuture<'a, Result<Vec<Value>, ApiError>> {
     Box::pin(async move {
         let mut out = Vec::new();
         let mut seen = HashSet::new();
@@ -233,18 +262,14 @@ fn include<'a>(
             let Some(rel) = res.relationship(rel_name) else {
                 continue;
             };
-            let Some(target) = lookup(rel.target) else {
-                continue;
-            };
-            let trows = related_rows(db, caller, rows, rel.kind, target).await?;
+            let target = rel.target();
+            let trows = related_rows(db, cx, rows, rel.kind, target).await?;
             link_data(rows, objects, rel_name, rel.kind, target, &trows);
-            let hidden = hidden_fields(db, caller, target, &trows).await?;
             let mut tobjects: Vec<Value> = trows
                 .iter()
-                .map(|r| resource_object(target, r, &hidden, fields))
+                .map(|r| resource_object(target, &r.row, &r.hidden, fields))
                 .collect();
-            let nested =
-                include(db, caller, target, &trows, &mut tobjects, subtree, fields).await?;
+            let nested = include(db, cx, target, &trows, &mut tobjects, subtree, fields).await?;
             for obj in tobjects.into_iter().chain(nested) {
                 let key = (obj["type"].to_string(), obj["id"].to_string());
                 if seen.insert(key) {
@@ -258,33 +283,30 @@ fn include<'a>(
 
 /// Fills `relationships.<rel>.data` of each object from the loaded targets.
 fn link_data(
-    rows: &[Row],
+    rows: &[Loaded],
     objects: &mut [Value],
     rel: &str,
     kind: RelKind,
     target: &dyn DynResource,
-    trows: &[Row],
+    trows: &[Loaded],
 ) {
-    let by_id: BTreeMap<String, &Row> = trows.iter().map(|t| (row_id(t), t)).collect();
+    let by_id: BTreeMap<i64, &Loaded> = trows.iter().map(|t| (t.id, t)).collect();
     for (row, obj) in rows.iter().zip(objects.iter_mut()) {
         let data = match kind {
             RelKind::BelongsTo { fk } => row
+                .row
                 .get(fk)
-                .filter(|v| !v.is_null())
-                .map(|v| v.to_string().trim_matches('"').to_owned())
+                .and_then(Value::as_i64)
                 .filter(|id| by_id.contains_key(id))
-                .map(|id| identifier(target.type_name(), &id))
+                .map(|id| identifier(target.type_name(), &id.to_string()))
                 .unwrap_or(Value::Null),
-            RelKind::HasMany { fk } => {
-                let id = row.get("id").cloned().unwrap_or(Value::Null);
-                Value::Array(
-                    trows
-                        .iter()
-                        .filter(|t| t.get(fk) == Some(&id))
-                        .map(|t| identifier(target.type_name(), &row_id(t)))
-                        .collect(),
-                )
-            }
+            RelKind::HasMany { fk } => Value::Array(
+                trows
+                    .iter()
+                    .filter(|t| t.row.get(fk).and_then(Value::as_i64) == Some(row.id))
+                    .map(|t| identifier(target.type_name(), &t.id.to_string()))
+                    .collect(),
+            ),
         };
         if let Some(Value::Object(rels)) = obj.get_mut("relationships") {
             let entry = rels

@@ -9,11 +9,12 @@ use sea_orm::{
 };
 use serde_json::Value as Json;
 
+use super::registry::Cx;
 use super::{
     registry::DynResource,
     resource::{Field, FieldKind, RelKind},
 };
-use crate::{auth::Caller, error::ApiError, resources::lookup};
+use crate::error::ApiError;
 
 /// A parsed filter, as an SQL condition.
 pub type FilterNode = Condition;
@@ -28,11 +29,11 @@ fn bad(detail: impl Into<String>) -> ApiError {
 pub fn parse_filter_json(
     raw: &str,
     res: &dyn DynResource,
-    caller: &Caller,
+    cx: &Cx<'_>,
 ) -> Result<Condition, ApiError> {
     let json: Json =
         serde_json::from_str(raw).map_err(|e| bad(format!("`filter` is not valid JSON: {e}.")))?;
-    node(&json, res, caller, 0)
+    node(&json, res, cx, 0)
 }
 
 /// Parses `filter[name]=value` as equality (`null` matches missing values).
@@ -62,7 +63,7 @@ const MAX_DEPTH: usize = 16;
 fn node(
     json: &Json,
     res: &dyn DynResource,
-    caller: &Caller,
+    cx: &Cx<'_>,
     depth: usize,
 ) -> Result<Condition, ApiError> {
     if depth > MAX_DEPTH {
@@ -70,19 +71,19 @@ fn node(
     }
     match json {
         Json::Array(items) => items.iter().try_fold(Condition::all(), |c, item| {
-            Ok(c.add(node(item, res, caller, depth + 1)?))
+            Ok(c.add(node(item, res, cx, depth + 1)?))
         }),
         Json::Object(map) => {
             if let Some(items) = map.get("and") {
-                return list(items, res, caller, depth, Condition::all());
+                return list(items, res, cx, depth, Condition::all());
             }
             if let Some(items) = map.get("or") {
-                return list(items, res, caller, depth, Condition::any());
+                return list(items, res, cx, depth, Condition::any());
             }
             if let Some(inner) = map.get("not") {
-                return Ok(node(inner, res, caller, depth + 1)?.not());
+                return Ok(node(inner, res, cx, depth + 1)?.not());
             }
-            leaf(map, res, caller, depth)
+            leaf(map, res, cx, depth)
         }
         _ => Err(bad("Each filter must be an object or an array of objects.")),
     }
@@ -91,16 +92,16 @@ fn node(
 fn list(
     items: &Json,
     res: &dyn DynResource,
-    caller: &Caller,
+    cx: &Cx<'_>,
     depth: usize,
     init: Condition,
 ) -> Result<Condition, ApiError> {
     let Json::Array(items) = items else {
         return Err(bad("`and` and `or` take an array of filters."));
     };
-    items.iter().try_fold(init, |c, item| {
-        Ok(c.add(node(item, res, caller, depth + 1)?))
-    })
+    items
+        .iter()
+        .try_fold(init, |c, item| Ok(c.add(node(item, res, cx, depth + 1)?)))
 }
 
 fn queryable_field(res: &dyn DynResource, name: &str) -> Result<&'static Field, ApiError> {
@@ -119,7 +120,7 @@ fn column(res: &dyn DynResource, field: &Field) -> SimpleExpr {
 fn leaf(
     map: &serde_json::Map<String, Json>,
     res: &dyn DynResource,
-    caller: &Caller,
+    cx: &Cx<'_>,
     depth: usize,
 ) -> Result<Condition, ApiError> {
     let name = map
@@ -132,7 +133,7 @@ fn leaf(
         .ok_or_else(|| bad(format!("The filter on `{name}` needs a string `op`.")))?;
 
     if op == "has" || op == "any" {
-        return relationship_filter(map, res, caller, name, op, depth);
+        return relationship_filter(map, res, cx, name, op, depth);
     }
     let field = queryable_field(res, name)?;
     let col = column(res, field);
@@ -216,7 +217,7 @@ fn text(val: &Json, name: &str) -> Result<String, ApiError> {
 fn relationship_filter(
     map: &serde_json::Map<String, Json>,
     res: &dyn DynResource,
-    caller: &Caller,
+    cx: &Cx<'_>,
     name: &str,
     op: &str,
     depth: usize,
@@ -227,16 +228,16 @@ fn relationship_filter(
             res.type_name()
         ))
     })?;
-    let target = lookup(rel.target).ok_or_else(|| bad(format!("`{name}` cannot be filtered.")))?;
+    let target = rel.target();
     let inner = node(
         map.get("val")
             .ok_or_else(|| bad(format!("`{op}` on `{name}` needs a filter in `val`.")))?,
         target,
-        caller,
+        cx,
         depth + 1,
     )?;
     // Related rows count only when the caller may see them.
-    let inner = Condition::all().add(inner).add(target.scope(caller));
+    let inner = Condition::all().add(inner).add(target.scope(cx.caller));
     let expr = match (rel.kind, op) {
         (RelKind::BelongsTo { fk }, "has") => {
             let sub = Query::select()

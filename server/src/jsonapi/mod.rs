@@ -4,9 +4,12 @@
 //! request validation all follow from that declaration.
 
 pub mod body;
+pub mod endpoints;
 pub mod fetch;
 pub mod filter;
+pub mod load;
 pub mod negotiation;
+pub mod ops;
 pub mod payload;
 pub mod query;
 pub mod registry;
@@ -14,9 +17,12 @@ pub mod render;
 pub mod resource;
 pub mod schema;
 
+pub use endpoints::{Guarded, ResourceApi};
 pub use payload::{Created, JSONAPI_MEDIA_TYPE, JsonApi, JsonApiBody};
-pub use registry::{DynResource, Meta};
-pub use resource::{Access, Field, FieldKind, RelKind, Relationship, Resource, Row};
+pub use registry::{Cx, DynResource, Meta, Registry};
+pub use resource::{
+    Access, Field, FieldKind, Op, OpKind, RelKind, Relationship, Resource, Row, Tag, meta,
+};
 pub use schema::{Collection, Create, Doc, MetaDoc, Single, Update};
 
 /// The URL prefix of the API.

@@ -4,11 +4,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::registry::{Cx, Registry};
 use super::{
     filter::{FilterNode, parse_filter_json, simple_filter},
     registry::DynResource,
 };
-use crate::{auth::Caller, error::ApiError, resources::lookup};
+use crate::error::ApiError;
 
 /// Default page size.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
@@ -65,7 +66,7 @@ impl JsonApiQuery {
     pub fn parse(
         raw: Option<&str>,
         res: &dyn DynResource,
-        caller: &Caller,
+        cx: &Cx<'_>,
         kind: QueryKind,
     ) -> Result<Self, ApiError> {
         let pairs: Vec<(String, String)> =
@@ -102,10 +103,10 @@ impl JsonApiQuery {
                 "page[number]" => q.page_number = parse_page(key, value, 1)?,
                 "sort" => q.sort = parse_sort(value, res)?,
                 "include" => q.include = parse_include(value, res)?,
-                "filter" => filters.push(parse_filter_json(value, res, caller)?),
+                "filter" => filters.push(parse_filter_json(value, res, cx)?),
                 k if k.starts_with("fields[") && k.ends_with(']') => {
                     let ty = &k[7..k.len() - 1];
-                    let names = parse_fields(key, ty, value)?;
+                    let names = parse_fields(key, ty, value, cx.reg)?;
                     q.fields.insert(ty.to_owned(), names);
                 }
                 k if k.starts_with("filter[") && k.ends_with(']') => {
@@ -186,7 +187,7 @@ fn parse_sort(value: &str, res: &dyn DynResource) -> Result<Vec<SortKey>, ApiErr
                     .relationship(rel)
                     .filter(|r| r.is_to_one())
                     .ok_or_else(bad)?;
-                let target = lookup(r.target).ok_or_else(bad)?;
+                let target = r.target();
                 let f = target
                     .field(field)
                     .filter(|f| f.queryable())
@@ -218,17 +219,16 @@ fn parse_include(value: &str, res: &dyn DynResource) -> Result<IncludeTree, ApiE
                     ),
                 )
             })?;
-            current = lookup(rel.target).ok_or_else(|| {
-                ApiError::bad_parameter("include", format!("`{path}` cannot be included."))
-            })?;
+            current = rel.target();
             node = node.0.entry(rel.name).or_default();
         }
     }
     Ok(tree)
 }
 
-fn parse_fields(key: &str, ty: &str, value: &str) -> Result<Vec<String>, ApiError> {
-    let target = lookup(ty)
+fn parse_fields(key: &str, ty: &str, value: &str, reg: &Registry) -> Result<Vec<String>, ApiError> {
+    let target = reg
+        .lookup(ty)
         .ok_or_else(|| ApiError::bad_parameter(key, format!("Unknown resource type `{ty}`.")))?;
     let mut names = Vec::new();
     for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {

@@ -1,13 +1,16 @@
-//! Type-erased resources, so documents can follow relationships across types.
+//! Type-erased resources and the registry of them. The JSON:API machinery
+//! knows no concrete resource: the application hands it a [`Registry`]
+//! (built in `resources::registry`), and documents follow relationships
+//! across types through it.
 
 use std::{future::Future, marker::PhantomData, pin::Pin};
 
 use sea_orm::{
-    Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Condition, DbErr, FromQueryResult, QueryResult,
     sea_query::{Expr, ExprTrait},
 };
 
-use super::resource::{Field, Relationship, Resource, Row};
+use super::resource::{Field, Op, Relationship, Resource, Row};
 use crate::{auth::Caller, permissions::Table};
 
 /// A boxed future.
@@ -19,6 +22,8 @@ pub trait DynResource: Send + Sync {
     fn type_name(&self) -> &'static str;
     /// URL plural.
     fn plural(&self) -> &'static str;
+    /// Component schema prefix.
+    fn schema(&self) -> &'static str;
     /// Table name.
     fn table(&self) -> &'static str;
     /// Attributes.
@@ -27,18 +32,20 @@ pub trait DynResource: Send + Sync {
     fn relationships(&self) -> &'static [Relationship];
     /// Soft delete.
     fn soft_delete(&self) -> bool;
-    /// Visible rows for the caller, without the soft-delete filter.
-    fn visible(&self, caller: &Caller) -> Condition;
     /// The permission table.
     fn permissions(&self) -> &'static Table;
-    /// Rows the caller finds in lists, without the soft-delete filter.
-    fn listable(&self, caller: &Caller) -> Condition;
-    /// Loads rows matching `cond`, ordered by id, as [`Row`]s.
-    fn load<'a>(
-        &'a self,
-        db: &'a DatabaseConnection,
-        cond: Condition,
-    ) -> BoxFuture<'a, Result<Vec<Row>, DbErr>>;
+    /// The generic operations exposed.
+    fn operations(&self) -> &'static [Op];
+    /// The path parameter naming one object.
+    fn id_param(&self) -> &'static str;
+    /// The spec tag.
+    fn tag(&self) -> &'static str;
+    /// The handbook section title.
+    fn title(&self) -> &'static str;
+    /// A selected row (`SELECT <table>.*, …`) as a [`Row`].
+    fn row(&self, result: &QueryResult) -> Result<Row, DbErr>;
+    /// Registers its document schemas in the spec.
+    fn register_schemas(&self, registry: &mut poem_openapi::registry::Registry);
 
     /// A field by API name.
     fn field(&self, name: &str) -> Option<&'static Field> {
@@ -48,6 +55,24 @@ pub trait DynResource: Send + Sync {
     /// A relationship by name.
     fn relationship(&self, name: &str) -> Option<&'static Relationship> {
         self.relationships().iter().find(|r| r.name == name)
+    }
+
+    /// Visible rows for the caller, without the soft-delete filter.
+    fn visible(&self, caller: &Caller) -> Condition {
+        crate::permissions::engine::condition(
+            self.permissions(),
+            crate::permissions::Action::View,
+            caller,
+        )
+    }
+
+    /// Rows the caller finds in lists, without the soft-delete filter.
+    fn listable(&self, caller: &Caller) -> Condition {
+        crate::permissions::engine::condition(
+            self.permissions(),
+            crate::permissions::Action::List,
+            caller,
+        )
     }
 
     /// Everything the caller may view: visibility and not soft-deleted.
@@ -86,7 +111,7 @@ impl<R> Default for Meta<R> {
     }
 }
 
-/// Serializes a model into a row.
+/// Serializes a model into a row (the one place a model becomes JSON).
 pub fn to_row<M: serde::Serialize>(model: &M) -> Row {
     match serde_json::to_value(model) {
         Ok(serde_json::Value::Object(map)) => map,
@@ -101,6 +126,9 @@ impl<R: Resource> DynResource for Meta<R> {
     fn plural(&self) -> &'static str {
         R::PLURAL
     }
+    fn schema(&self) -> &'static str {
+        R::SCHEMA
+    }
     fn table(&self) -> &'static str {
         R::TABLE
     }
@@ -113,27 +141,69 @@ impl<R: Resource> DynResource for Meta<R> {
     fn soft_delete(&self) -> bool {
         R::SOFT_DELETE
     }
-    fn visible(&self, caller: &Caller) -> Condition {
-        R::visible(caller)
-    }
     fn permissions(&self) -> &'static Table {
         &R::PERMISSIONS
     }
-    fn listable(&self, caller: &Caller) -> Condition {
-        R::listable(caller)
+    fn operations(&self) -> &'static [Op] {
+        R::OPERATIONS
     }
-    fn load<'a>(
-        &'a self,
-        db: &'a DatabaseConnection,
-        cond: Condition,
-    ) -> BoxFuture<'a, Result<Vec<Row>, DbErr>> {
-        Box::pin(async move {
-            let models = R::Entity::find()
-                .filter(cond)
-                .order_by_asc(Expr::col((R::TABLE, "id")))
-                .all(db)
-                .await?;
-            Ok(models.iter().map(to_row).collect())
-        })
+    fn id_param(&self) -> &'static str {
+        R::ID_PARAM
     }
+    fn tag(&self) -> &'static str {
+        R::TAG.name
+    }
+    fn title(&self) -> &'static str {
+        R::TITLE
+    }
+    fn row(&self, result: &QueryResult) -> Result<Row, DbErr> {
+        Ok(to_row(&R::Model::from_query_result(result, "")?))
+    }
+    fn register_schemas(&self, registry: &mut poem_openapi::registry::Registry) {
+        use poem_openapi::types::Type;
+        <super::Doc<R, super::Single>>::register(registry);
+        <super::Doc<R, super::Collection>>::register(registry);
+    }
+}
+
+/// The resources of an application, by JSON:API type.
+pub struct Registry {
+    resources: Vec<&'static dyn DynResource>,
+}
+
+impl Registry {
+    /// A registry of `resources` (types must be unique).
+    pub fn new(resources: Vec<&'static dyn DynResource>) -> Self {
+        Registry { resources }
+    }
+
+    /// A resource by JSON:API type.
+    pub fn lookup(&self, type_name: &str) -> Option<&'static dyn DynResource> {
+        self.resources
+            .iter()
+            .copied()
+            .find(|r| r.type_name() == type_name)
+    }
+
+    /// Every resource, in registration order.
+    pub fn all(&self) -> &[&'static dyn DynResource] {
+        &self.resources
+    }
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.resources.iter().map(|r| r.type_name()))
+            .finish()
+    }
+}
+
+/// Who asks, and the registry to resolve types through.
+#[derive(Clone, Copy)]
+pub struct Cx<'a> {
+    /// The caller.
+    pub caller: &'a Caller,
+    /// The registry.
+    pub reg: &'a Registry,
 }

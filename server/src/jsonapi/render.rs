@@ -28,15 +28,9 @@ fn wanted(sparse: Option<&Vec<String>>, name: &str) -> bool {
 pub fn resource_object(
     res: &dyn DynResource,
     row: &Row,
-    hidden: &HashMap<i64, Vec<&'static str>>,
+    hidden_here: &[&'static str],
     fields: &HashMap<String, Vec<String>>,
 ) -> Value {
-    let hidden_here = row
-        .get("id")
-        .and_then(Value::as_i64)
-        .and_then(|id| hidden.get(&id))
-        .map(Vec::as_slice)
-        .unwrap_or_default();
     let id = row_id(row);
     let sparse = fields.get(res.type_name());
     let mut attributes = Map::new();

@@ -129,8 +129,14 @@ fn attributes_schema<R: Resource>(view: AttrView) -> MetaSchema {
 }
 
 fn relationships_schema<R: Resource>(with_links: bool, for_create: bool) -> MetaSchema {
+    let for_update = !with_links && !for_create;
     let props = R::RELATIONSHIPS
         .iter()
+        .filter(|r| {
+            with_links
+                || (for_create && r.settable_on_create())
+                || (for_update && r.settable_on_update())
+        })
         .map(|r| {
             let name = match (r.is_to_one(), with_links) {
                 (true, true) => "RelationshipToOne",

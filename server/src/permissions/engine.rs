@@ -1,21 +1,29 @@
 //! The one engine that reads the tables: it compiles rules into SQL
 //! conditions (lists are filtered in SQL; single objects are checked with the
-//! same SQL) and answers `has_access` for checks that have no row yet.
+//! same SQL, as `CASE` columns of the one statement that loads them) and
+//! answers `has_access` for checks that have no row yet.
 
 use sea_orm::{
-    Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    Condition as Sql, ConnectionTrait, DbErr, FromQueryResult,
     sea_query::{Expr, ExprTrait, Query, SelectStatement},
 };
 
-use super::{Action, Cond, EventLink, Role, Rule, Table};
-use crate::{
-    auth::Caller,
-    db::entities::event,
-    resources::{events_with_role, nothing},
-};
+use super::{Action, Check, EventLink, Role, Rule, Table, always, nothing};
+use crate::auth::Caller;
 
-fn always() -> Condition {
-    Condition::all()
+/// Ids of the events where `user_id` holds one of `roles`.
+pub fn events_with_role(user_id: i64, roles: &[&str]) -> SelectStatement {
+    let role_ids = Query::select()
+        .column(("roles", "id"))
+        .from("roles")
+        .and_where(Expr::col(("roles", "name")).is_in(roles.iter().map(|r| (*r).to_owned())))
+        .to_owned();
+    Query::select()
+        .column(("users_events_roles", "event_id"))
+        .from("users_events_roles")
+        .and_where(Expr::col(("users_events_roles", "user_id")).eq(user_id))
+        .and_where(Expr::col(("users_events_roles", "role_id")).in_subquery(role_ids))
+        .to_owned()
 }
 
 fn event_id_expr(table: &Table) -> Option<Expr> {
@@ -26,24 +34,7 @@ fn event_id_expr(table: &Table) -> Option<Expr> {
     }
 }
 
-fn published_events() -> SelectStatement {
-    Query::select()
-        .column(("events", "id"))
-        .from("events")
-        .and_where(Expr::col(("events", "state")).eq(event::state::PUBLISHED))
-        .and_where(Expr::col(("events", "deleted_at")).is_null())
-        .to_owned()
-}
-
-fn owner_role_id() -> SelectStatement {
-    Query::select()
-        .column(("roles", "id"))
-        .from("roles")
-        .and_where(Expr::col(("roles", "name")).eq("owner"))
-        .to_owned()
-}
-
-fn role_condition(table: &Table, role: Role, caller: &Caller) -> Condition {
+fn role_condition(table: &Table, role: Role, caller: &Caller) -> Sql {
     match role {
         Role::Anyone => always(),
         Role::Registered if caller.user_id().is_some() => always(),
@@ -51,7 +42,7 @@ fn role_condition(table: &Table, role: Role, caller: &Caller) -> Condition {
         Role::SuperAdmin if caller.is_super_admin() => always(),
         r if r.is_event_role() && caller.is_staff() => always(),
         r if r.is_event_role() => match (caller.user_id(), event_id_expr(table)) {
-            (Some(me), Some(event_id)) => Condition::all()
+            (Some(me), Some(event_id)) => Sql::all()
                 .add(event_id.in_subquery(events_with_role(me, r.satisfying_event_roles()))),
             _ => nothing(),
         },
@@ -59,80 +50,43 @@ fn role_condition(table: &Table, role: Role, caller: &Caller) -> Condition {
     }
 }
 
-fn cond_condition(table: &Table, cond: Cond, caller: &Caller) -> Condition {
-    let col = |c: &'static str| Expr::col((table.table, c));
-    match cond {
-        Cond::EventPublished => match table.event {
-            EventLink::None => nothing(),
-            EventLink::IsEvent => Condition::all().add(col("state").eq(event::state::PUBLISHED)),
-            EventLink::Column(c) => Condition::all().add(col(c).in_subquery(published_events())),
-        },
-        Cond::SelfUser => match (caller.user_id(), table.user_column) {
-            (Some(me), Some(c)) => Condition::all().add(col(c).eq(me)),
-            _ => nothing(),
-        },
-        Cond::Invitee => match caller {
-            Caller::User(u) => Condition::all().add(col("email").eq(u.user.email.to_lowercase())),
-            Caller::Anonymous => nothing(),
-        },
-        Cond::NotOwnerGrant => {
-            Condition::all().add(col("role_id").not_in_subquery(owner_role_id()))
-        }
-        Cond::InvitePending => Condition::all().add(col("status").eq("pending")),
-        // Request conditions are checked against the body, not rows.
-        Cond::BelowOwner => always(),
-    }
-}
-
 /// The SQL condition for one rule and caller, on `table`'s rows.
-pub fn compile(table: &Table, rule: &Rule, caller: &Caller) -> Condition {
+pub fn compile(table: &Table, rule: &Rule, caller: &Caller) -> Sql {
     rule.conditions.iter().fold(
-        Condition::all().add(role_condition(table, rule.role, caller)),
-        |c, cond| c.add(cond_condition(table, *cond, caller)),
+        Sql::all().add(role_condition(table, rule.role, caller)),
+        |c, cond| {
+            if cond.on_request {
+                c
+            } else {
+                c.add((cond.sql)(table, caller))
+            }
+        },
     )
 }
 
 /// The rows of `table` this caller may act on with `action` (OR of its rules).
-pub fn condition(table: &Table, action: Action, caller: &Caller) -> Condition {
+pub fn condition(table: &Table, action: Action, caller: &Caller) -> Sql {
     let rules = table.rules(action);
     if rules.is_empty() {
         return nothing();
     }
-    rules.iter().fold(Condition::any(), |c, rule| {
-        c.add(compile(table, rule, caller))
-    })
+    rules
+        .iter()
+        .fold(Sql::any(), |c, rule| c.add(compile(table, rule, caller)))
 }
 
-#[derive(Debug, FromQueryResult)]
-struct Hit {
-    #[allow(dead_code)]
-    id: i64,
-}
-
-/// The rules of `action` that hold for row `id` (checked in SQL).
-pub async fn matching_rules<C: ConnectionTrait>(
-    db: &C,
-    table: &Table,
-    action: Action,
-    caller: &Caller,
-    id: i64,
-) -> Result<Vec<Rule>, DbErr> {
-    let mut out = Vec::new();
-    for rule in table.rules(action) {
-        let stmt = Query::select()
-            .column((table.table, "id"))
-            .from(table.table)
-            .and_where(Expr::col((table.table, "id")).eq(id))
-            .cond_where(compile(table, rule, caller))
-            .limit(1)
-            .to_owned();
-        let builder = db.get_database_backend();
-        let hit = Hit::find_by_statement(builder.build(&stmt)).one(db).await?;
-        if hit.is_some() {
-            out.push(*rule);
-        }
-    }
-    Ok(out)
+/// One `CASE WHEN <rule> THEN 1 ELSE 0 END` column per rule of `action`,
+/// so the statement that loads a row also says which rules hold for it.
+pub fn rule_columns(table: &Table, action: Action, caller: &Caller) -> Vec<Expr> {
+    table
+        .rules(action)
+        .iter()
+        .map(|rule| {
+            Expr::case(compile(table, rule, caller), Expr::val(1))
+                .finally(Expr::val(0))
+                .into()
+        })
+        .collect()
 }
 
 /// Facts a check has when there is no row yet (creation, the manager).
@@ -146,27 +100,30 @@ pub struct Args {
     pub role_name: Option<String>,
 }
 
-/// Whether `rule` holds for the caller and `args` (Open Event's `has_access`).
+#[derive(Debug, FromQueryResult)]
+struct Hit {
+    #[allow(dead_code)]
+    id: i64,
+}
+
+/// Whether `rule` holds for the caller and `args` (Open Event's `has_access`):
+/// decided in memory, or with one statement on `events` when the rule needs
+/// an event role or a fact of the event.
 pub async fn has_access<C: ConnectionTrait>(
     db: &C,
     caller: &Caller,
     rule: &Rule,
     args: &Args,
 ) -> Result<bool, DbErr> {
+    let mut on_event = Vec::new();
     for cond in rule.conditions {
-        let holds = match cond {
-            Cond::SelfUser => caller.user_id().is_some() && caller.user_id() == args.user_id,
-            Cond::BelowOwner => args.role_name.as_deref() != Some("owner"),
-            Cond::EventPublished => args.event_id.is_some(),
-            // Row conditions have no meaning without a row.
-            Cond::Invitee | Cond::NotOwnerGrant | Cond::InvitePending => false,
-        };
-        if !holds {
-            return Ok(false);
+        match (cond.check)(args, caller) {
+            Check::Is(true) => {}
+            Check::Is(false) => return Ok(false),
+            Check::OnEvent(sql) => on_event.push(sql),
         }
     }
-    let needs_event = rule.role.is_event_role() || rule.conditions.contains(&Cond::EventPublished);
-    if !needs_event {
+    if !rule.role.is_event_role() && on_event.is_empty() {
         return Ok(match rule.role {
             Role::Anyone => true,
             Role::Registered => caller.user_id().is_some(),
@@ -178,23 +135,28 @@ pub async fn has_access<C: ConnectionTrait>(
     let Some(event_id) = args.event_id else {
         return Ok(false);
     };
-    let mut cond = Condition::all()
+    let mut cond = Sql::all()
         .add(Expr::col(("events", "id")).eq(event_id))
         .add(Expr::col(("events", "deleted_at")).is_null())
         .add(role_condition(&EVENTS, rule.role, caller));
-    if rule.conditions.contains(&Cond::EventPublished) {
-        cond = cond.add(cond_condition(&EVENTS, Cond::EventPublished, caller));
+    for sql in on_event {
+        cond = cond.add(sql);
     }
-    Ok(event::Entity::find()
-        .filter(cond)
+    let stmt = Query::select()
+        .column(("events", "id"))
+        .from("events")
+        .cond_where(cond)
         .limit(1)
+        .to_owned();
+    let backend = db.get_database_backend();
+    Ok(Hit::find_by_statement(backend.build(&stmt))
         .one(db)
         .await?
         .is_some())
 }
 
 /// The events table seen as a permission anchor.
-const EVENTS: Table = Table {
+pub const EVENTS: Table = Table {
     resource: "event",
     table: "events",
     event: EventLink::IsEvent,

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::Role;
+use super::{Condition, Role};
 
 /// What is done to a resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -43,50 +43,6 @@ impl Action {
     }
 }
 
-/// A named predicate a rule may require.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Cond {
-    /// The object's event is published.
-    EventPublished,
-    /// The object is the caller (users) or belongs to the caller (`user_id`).
-    SelfUser,
-    /// A role invite addressed to the caller's email.
-    Invitee,
-    /// The grant is not the event's `owner` grant.
-    NotOwnerGrant,
-    /// A role invite that is still pending.
-    InvitePending,
-    /// The request does not name the `owner` role (`role-name`).
-    BelowOwner,
-}
-
-impl Cond {
-    /// The kebab-case name used in the spec.
-    pub fn name(self) -> &'static str {
-        match self {
-            Cond::EventPublished => "event-published",
-            Cond::SelfUser => "self",
-            Cond::Invitee => "invitee",
-            Cond::NotOwnerGrant => "not-owner-grant",
-            Cond::InvitePending => "invite-pending",
-            Cond::BelowOwner => "below-owner",
-        }
-    }
-
-    /// The handbook footnote text.
-    pub fn description(self) -> &'static str {
-        match self {
-            Cond::EventPublished => "only when the event is published",
-            Cond::SelfUser => "only their own (the user themselves, or rows whose user is them)",
-            Cond::Invitee => "only invites sent to their own email",
-            Cond::NotOwnerGrant => "never the owner's grant (the owner cannot be removed)",
-            Cond::InvitePending => "only invites still pending",
-            Cond::BelowOwner => "not for the `owner` role (only the owner invites owners)",
-        }
-    }
-}
-
 /// Which attributes a rule lets the caller see or write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -116,7 +72,7 @@ pub struct Rule {
     /// The role (higher roles also match).
     pub role: Role,
     /// Conditions, all required.
-    pub conditions: &'static [Cond],
+    pub conditions: &'static [&'static Condition],
     /// Attribute limits.
     pub fields: Fields,
 }
@@ -132,7 +88,7 @@ impl Rule {
     }
 
     /// Adds conditions.
-    pub const fn when(mut self, conditions: &'static [Cond]) -> Rule {
+    pub const fn when(mut self, conditions: &'static [&'static Condition]) -> Rule {
         self.conditions = conditions;
         self
     }
@@ -183,7 +139,7 @@ pub struct Table {
     pub table: &'static str,
     /// How rows reach their event.
     pub event: EventLink,
-    /// The column naming the row's user, for [`Cond::SelfUser`].
+    /// The column naming the row's user (read by the `self` condition).
     pub user_column: Option<&'static str>,
     /// Rules per action; an action without rules is allowed to nobody.
     pub rules: &'static [(Action, &'static [Rule])],

@@ -1,14 +1,75 @@
 //! `event`: published events are public; drafts are visible only to people
 //! holding a role on them and to staff (everyone else gets 404).
 
+use sea_orm::{
+    Condition as Sql,
+    sea_query::{Expr, ExprTrait, Query, SelectStatement},
+};
+
+use chrono::Duration;
+use sea_orm::{ActiveValue, DbErr};
+
 use crate::{
-    db::entities::event::{self, PRIVACY, state},
-    jsonapi::{Field, FieldKind::*, RelKind, Relationship, Resource},
-    permissions::{Action::*, Cond::*, EventLink, Role::*, Rule, Table},
+    auth::Caller,
+    db::{
+        self,
+        entities::event::{self, PRIVACY, state},
+    },
+    error::ApiError,
+    jsonapi::{
+        Field, FieldKind::*, Op, OpKind, Relationship, Resource, Tag, body::Parsed, meta,
+        ops::WriteCtx,
+    },
+    permissions::{
+        Action::*, Check, Condition, EventLink, Role::*, Rule, Setup, Table, World, nothing,
+    },
+    resources::{
+        role_invite::RoleInviteResource, user::UserResource,
+        users_events_role::UsersEventsRoleResource,
+    },
+    state::AppState,
+};
+
+fn published_events() -> SelectStatement {
+    Query::select()
+        .column(("events", "id"))
+        .from("events")
+        .and_where(Expr::col(("events", "state")).eq(state::PUBLISHED))
+        .and_where(Expr::col(("events", "deleted_at")).is_null())
+        .to_owned()
+}
+
+/// `event-published`: the row's event (or the event itself) is published.
+pub const EVENT_PUBLISHED: Condition = Condition {
+    name: "event-published",
+    note: "only when the event is published",
+    sql: |table, _| match table.event {
+        EventLink::None => nothing(),
+        EventLink::IsEvent => {
+            Sql::all().add(Expr::col((table.table, "state")).eq(state::PUBLISHED))
+        }
+        EventLink::Column(c) => {
+            Sql::all().add(Expr::col((table.table, c)).in_subquery(published_events()))
+        }
+    },
+    check: |_, _| {
+        Check::OnEvent(Sql::all().add(Expr::col(("events", "state")).eq(state::PUBLISHED)))
+    },
+    on_request: false,
+    world: World {
+        holds: &[Setup::EventColumn {
+            column: "state",
+            value: state::PUBLISHED,
+        }],
+        fails: &[Setup::EventColumn {
+            column: "state",
+            value: state::DRAFT,
+        }],
+    },
 };
 
 const SEE: &[Rule] = &[
-    Rule::role(Anyone).when(&[EventPublished]),
+    Rule::role(Anyone).when(&[&EVENT_PUBLISHED]),
     Rule::role(TrackOrganizer),
     Rule::role(Moderator),
     Rule::role(Registrar),
@@ -139,39 +200,147 @@ const FIELDS: &[Field] = &[
 ];
 
 const RELATIONSHIPS: &[Relationship] = &[
-    Relationship {
-        name: "creator",
-        target: "user",
-        kind: RelKind::BelongsTo { fk: "creator_id" },
-        description: "The user who created the event.",
-        required: false,
-    },
-    Relationship {
-        name: "users-events-roles",
-        target: "users-events-roles",
-        kind: RelKind::HasMany { fk: "event_id" },
-        description: "Who holds which role on the event.",
-        required: false,
-    },
-    Relationship {
-        name: "role-invites",
-        target: "role-invite",
-        kind: RelKind::HasMany { fk: "event_id" },
-        description: "Pending and past invites (organizers only).",
-        required: false,
-    },
+    Relationship::to_one(
+        "creator",
+        meta::<UserResource>,
+        "creator_id",
+        "The user who created the event (visible to themselves and staff).",
+    )
+    .read_only(),
+    Relationship::to_many(
+        "users-events-roles",
+        meta::<UsersEventsRoleResource>,
+        "event_id",
+        "Who holds which role on the event (organizers see all of them).",
+    ),
+    Relationship::to_many(
+        "role-invites",
+        meta::<RoleInviteResource>,
+        "event_id",
+        "Pending and past invites (organizers only; invitees their own).",
+    ),
 ];
+
+const OPERATIONS: &[Op] = &[
+    Op::new(
+        OpKind::List,
+        "List events",
+        "Published events for everyone; drafts also for people holding a role on them, and for staff.",
+    ),
+    Op::new(
+        OpKind::Create,
+        "Create an event",
+        "Any registered user; the creator becomes the event's `owner`. Defaults: `state` draft, `privacy` public.",
+    ),
+    Op::new(
+        OpKind::Get,
+        "Get an event",
+        "By numeric id or by 8-hex identifier. A draft is 404 for anyone without a role on it.",
+    ),
+    Op::new(
+        OpKind::Update,
+        "Update an event",
+        "The event's owner, organizers and co-organizers, and staff.",
+    ),
+    Op::new(
+        OpKind::Delete,
+        "Delete an event",
+        "Soft delete, by the event's owner or organizers, or staff.",
+    ),
+];
+
+/// Dates: ends after starts, at most [`MAX_DAYS`] long (422 on `ends-at`).
+fn check_dates(parsed: &Parsed, current: Option<&event::Model>) -> Result<(), ApiError> {
+    let starts = parsed
+        .get("starts-at")
+        .and_then(|v| v.as_datetime())
+        .or(current.map(|c| c.starts_at));
+    let ends = parsed
+        .get("ends-at")
+        .and_then(|v| v.as_datetime())
+        .or(current.map(|c| c.ends_at));
+    if let (Some(s), Some(e)) = (starts, ends) {
+        if e <= s {
+            return Err(ApiError::invalid(
+                "/data/attributes/ends-at",
+                "`ends-at` must be after `starts-at`.",
+            ));
+        }
+        if e - s > Duration::days(MAX_DAYS) {
+            return Err(ApiError::invalid(
+                "/data/attributes/ends-at",
+                format!("An event lasts at most {MAX_DAYS} days."),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn default<T: Into<sea_orm::Value> + Clone>(value: &mut ActiveValue<T>, default: T) {
+    if value.is_not_set() {
+        *value = ActiveValue::Set(default);
+    }
+}
 
 impl Resource for EventResource {
     type Entity = event::Entity;
     type Model = event::Model;
+    type ActiveModel = event::ActiveModel;
     const TYPE: &'static str = "event";
     const PLURAL: &'static str = "events";
     const SCHEMA: &'static str = "Event";
     const TABLE: &'static str = "events";
+    const TITLE: &'static str = "Events";
+    const ID_PARAM: &'static str = "event_id";
+    const TAG: Tag = Tag {
+        name: "Events",
+        description: "Events and what belongs to them.",
+    };
     const FIELDS: &'static [Field] = FIELDS;
     const RELATIONSHIPS: &'static [Relationship] = RELATIONSHIPS;
     const SOFT_DELETE: bool = true;
-
     const PERMISSIONS: Table = TABLE;
+    const OPERATIONS: &'static [Op] = OPERATIONS;
+
+    fn id(model: &event::Model) -> i64 {
+        model.id
+    }
+
+    fn key(raw: &str) -> Option<sea_orm::Condition> {
+        db::events::by_id_or_identifier(raw)
+    }
+
+    async fn before_create(ctx: &mut WriteCtx<'_, Self>) -> Result<(), ApiError> {
+        check_dates(&ctx.parsed, None)?;
+        let am = &mut ctx.am;
+        default(&mut am.privacy, "public".to_owned());
+        default(&mut am.state, state::DRAFT.to_owned());
+        for flag in [
+            &mut am.online,
+            &mut am.is_map_shown,
+            &mut am.is_sessions_speakers_enabled,
+            &mut am.is_sponsors_enabled,
+            &mut am.is_ticket_form_enabled,
+            &mut am.is_cfs_enabled,
+            &mut am.is_featured,
+        ] {
+            default(flag, false);
+        }
+        Ok(())
+    }
+
+    async fn insert(
+        state: &AppState,
+        caller: &Caller,
+        am: event::ActiveModel,
+    ) -> Result<event::Model, DbErr> {
+        let owner = caller
+            .user_id()
+            .ok_or_else(|| DbErr::Custom("an event needs an owner".into()))?;
+        db::events::create_with_owner(&state.db, am, owner).await
+    }
+
+    async fn before_update(ctx: &mut WriteCtx<'_, Self>) -> Result<(), ApiError> {
+        check_dates(&ctx.parsed, ctx.current)
+    }
 }

@@ -1,5 +1,7 @@
-//! Resource declarations: attributes, relationships and who sees which rows.
-//! The registry lets documents follow relationships across types.
+//! Resource declarations: attributes, relationships, permission tables,
+//! conditions and write hooks, one file each. [`registry`] hands the
+//! application's resources to the generic JSON:API machinery; [`Apis`]
+//! mounts their generated routes.
 
 pub mod event;
 pub mod role;
@@ -7,59 +9,50 @@ pub mod role_invite;
 pub mod user;
 pub mod users_events_role;
 
-use sea_orm::{
-    Condition,
-    sea_query::{Expr, ExprTrait, Query, SelectStatement},
-};
+use crate::jsonapi::{Registry, ResourceApi, meta};
 
-use crate::jsonapi::{DynResource, Meta};
+/// The generated APIs of every resource (nest further tuples, up to 16
+/// each, as resources are added).
+pub type Apis = (
+    ResourceApi<event::EventResource>,
+    ResourceApi<user::UserResource>,
+    ResourceApi<role::RoleResource>,
+    ResourceApi<users_events_role::UsersEventsRoleResource>,
+    ResourceApi<role_invite::RoleInviteResource>,
+);
 
-static EVENTS: Meta<event::EventResource> = Meta::new();
-static USERS: Meta<user::UserResource> = Meta::new();
-static ROLES: Meta<role::RoleResource> = Meta::new();
-static USERS_EVENTS_ROLES: Meta<users_events_role::UsersEventsRoleResource> = Meta::new();
-static ROLE_INVITES: Meta<role_invite::RoleInviteResource> = Meta::new();
-
-/// Every resource.
-pub fn all() -> [&'static dyn DynResource; 5] {
-    [&EVENTS, &USERS, &ROLES, &USERS_EVENTS_ROLES, &ROLE_INVITES]
+/// The generated APIs.
+pub fn apis() -> Apis {
+    (
+        ResourceApi::new(),
+        ResourceApi::new(),
+        ResourceApi::new(),
+        ResourceApi::new(),
+        ResourceApi::new(),
+    )
 }
 
-/// A resource by JSON:API type.
-pub fn lookup(type_name: &str) -> Option<&'static dyn DynResource> {
-    all().into_iter().find(|r| r.type_name() == type_name)
-}
-
-/// A condition that matches nothing.
-pub fn nothing() -> Condition {
-    Condition::all().add(Expr::val(1).eq(0))
-}
-
-/// Ids of the events where `user_id` holds one of `roles`.
-pub fn events_with_role(user_id: i64, roles: &[&str]) -> SelectStatement {
-    let role_ids = Query::select()
-        .column(("roles", "id"))
-        .from("roles")
-        .and_where(Expr::col(("roles", "name")).is_in(roles.iter().map(|r| (*r).to_owned())))
-        .to_owned();
-    Query::select()
-        .column(("users_events_roles", "event_id"))
-        .from("users_events_roles")
-        .and_where(Expr::col(("users_events_roles", "user_id")).eq(user_id))
-        .and_where(Expr::col(("users_events_roles", "role_id")).in_subquery(role_ids))
-        .to_owned()
+/// Every resource of the application, in handbook order.
+pub fn registry() -> Registry {
+    Registry::new(vec![
+        meta::<user::UserResource>(),
+        meta::<event::EventResource>(),
+        meta::<role::RoleResource>(),
+        meta::<users_events_role::UsersEventsRoleResource>(),
+        meta::<role_invite::RoleInviteResource>(),
+    ])
 }
 
 #[cfg(test)]
 mod tests {
-    use std::str::FromStr;
+    use std::{collections::HashSet, str::FromStr};
 
     use sea_orm::EntityTrait;
 
     use super::*;
     use crate::jsonapi::{RelKind, Resource};
 
-    fn check<R: Resource>()
+    fn check<R: Resource>(reg: &Registry)
     where
         <R::Entity as EntityTrait>::Column: FromStr,
     {
@@ -73,8 +66,12 @@ mod tests {
             );
         }
         for r in R::RELATIONSHIPS {
-            let target = lookup(r.target)
-                .unwrap_or_else(|| panic!("{}: unknown target {}", R::TYPE, r.target));
+            assert!(
+                reg.lookup(r.target_type()).is_some(),
+                "{}: unregistered target {}",
+                R::TYPE,
+                r.target_type()
+            );
             if let RelKind::BelongsTo { fk } = r.kind {
                 assert!(
                     <R::Entity as EntityTrait>::Column::from_str(fk).is_ok(),
@@ -82,19 +79,18 @@ mod tests {
                     R::TYPE
                 );
             }
-            assert!(!target.table().is_empty());
         }
     }
 
     #[test]
     fn declarations_name_real_columns_and_registered_targets() {
-        check::<event::EventResource>();
-        check::<user::UserResource>();
-        check::<role::RoleResource>();
-        check::<users_events_role::UsersEventsRoleResource>();
-        check::<role_invite::RoleInviteResource>();
-        let mut types: Vec<_> = all().iter().map(|r| r.type_name()).collect();
-        types.dedup();
-        assert_eq!(types.len(), all().len());
+        let reg = registry();
+        check::<event::EventResource>(&reg);
+        check::<user::UserResource>(&reg);
+        check::<role::RoleResource>(&reg);
+        check::<users_events_role::UsersEventsRoleResource>(&reg);
+        check::<role_invite::RoleInviteResource>(&reg);
+        let types: HashSet<_> = reg.all().iter().map(|r| r.type_name()).collect();
+        assert_eq!(types.len(), reg.all().len());
     }
 }

@@ -1,12 +1,39 @@
 //! `user`: accounts. Visible to themselves and to staff only.
 
+use sea_orm::{DbErr, Set, sea_query::ExprTrait};
+
 use crate::{
-    db::entities::user,
-    jsonapi::{Field, FieldKind::*, RelKind, Relationship, Resource},
-    permissions::{Action::*, Cond::*, EventLink, Fields, Role::*, Rule, Table},
+    auth::{Caller, one_time::send_verification, password},
+    db::{self, entities::user},
+    error::ApiError,
+    jsonapi::{Field, FieldKind::*, Op, OpKind, Relationship, Resource, Tag, meta, ops::WriteCtx},
+    permissions::{
+        Action::*, Check, Condition, EventLink, Fields, Role::*, Rule, Setup, Table, World, nothing,
+    },
+    resources::users_events_role::UsersEventsRoleResource,
+    state::AppState,
 };
 
-const SELF: Rule = Rule::role(Registered).when(&[SelfUser]);
+/// `self`: the row is the caller (users) or the caller's (the table's
+/// `user_column`, e.g. a grant's `user_id`).
+pub const SELF_USER: Condition = Condition {
+    name: "self",
+    note: "only their own (the user themselves, or rows whose user is them)",
+    sql: |table, caller| match (caller.user_id(), table.user_column) {
+        (Some(me), Some(c)) => {
+            sea_orm::Condition::all().add(sea_orm::sea_query::Expr::col((table.table, c)).eq(me))
+        }
+        _ => nothing(),
+    },
+    check: |args, caller| Check::Is(caller.user_id().is_some() && caller.user_id() == args.user_id),
+    on_request: false,
+    world: World {
+        holds: &[Setup::ObjectUser { caller: true }],
+        fails: &[Setup::ObjectUser { caller: false }],
+    },
+};
+
+const SELF: Rule = Rule::role(Registered).when(&[&SELF_USER]);
 const NOT_STAFF_FIELDS: Fields = Fields::Except(SUPER_ADMIN_FIELDS);
 
 /// Staff see and manage everyone; users themselves; staff flags need a super admin.
@@ -114,24 +141,137 @@ const FIELDS: &[Field] = &[
     Field::new("deleted-at", "deleted_at", DateTime, "").read_only(),
 ];
 
-const RELATIONSHIPS: &[Relationship] = &[Relationship {
-    name: "users-events-roles",
-    target: "users-events-roles",
-    kind: RelKind::HasMany { fk: "user_id" },
-    description: "The user's roles on events.",
-    required: false,
-}];
+const RELATIONSHIPS: &[Relationship] = &[Relationship::to_many(
+    "users-events-roles",
+    meta::<UsersEventsRoleResource>,
+    "user_id",
+    "The user's roles on events.",
+)];
+
+const OPERATIONS: &[Op] = &[
+    Op::new(
+        OpKind::List,
+        "List users",
+        "Staff see every user; anyone else finds only themselves.",
+    ),
+    Op::new(
+        OpKind::Create,
+        "Register a user",
+        "Anyone may register. The password is hashed with argon2id; a verification mail is sent. \
+         Staff flags need a super admin.",
+    ),
+    Op::new(
+        OpKind::Get,
+        "Get a user",
+        "The user themselves, or staff (404 for anyone else).",
+    ),
+    Op::new(
+        OpKind::Update,
+        "Update a user",
+        "Users update themselves; staff update anyone. `is-admin`, `is-super-admin`, \
+         `is-verified` and `is-blocked` need a super admin. A new email must be verified again.",
+    ),
+    Op::new(
+        OpKind::Delete,
+        "Delete a user",
+        "Soft delete: the account can no longer log in and its tokens stop working.",
+    ),
+];
+
+fn email_changed(ctx: &WriteCtx<'_, UserResource>) -> bool {
+    match (
+        ctx.parsed.get("email").and_then(|v| v.as_str()),
+        ctx.current,
+    ) {
+        (Some(new), Some(current)) => new != current.email,
+        _ => false,
+    }
+}
 
 impl Resource for UserResource {
     type Entity = user::Entity;
     type Model = user::Model;
+    type ActiveModel = user::ActiveModel;
     const TYPE: &'static str = "user";
     const PLURAL: &'static str = "users";
     const SCHEMA: &'static str = "User";
     const TABLE: &'static str = "users";
+    const TITLE: &'static str = "Users";
+    const ID_PARAM: &'static str = "user_id";
+    const TAG: Tag = Tag {
+        name: "Users",
+        description: "User accounts.",
+    };
     const FIELDS: &'static [Field] = FIELDS;
     const RELATIONSHIPS: &'static [Relationship] = RELATIONSHIPS;
     const SOFT_DELETE: bool = true;
-
     const PERMISSIONS: Table = TABLE;
+    const OPERATIONS: &'static [Op] = OPERATIONS;
+
+    fn id(model: &user::Model) -> i64 {
+        model.id
+    }
+
+    async fn before_create(ctx: &mut WriteCtx<'_, Self>) -> Result<(), ApiError> {
+        let plain = ctx
+            .parsed
+            .get("password")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        ctx.am.password_hash = Set(password::hash(plain)?);
+        Ok(())
+    }
+
+    async fn insert(
+        state: &AppState,
+        _caller: &Caller,
+        am: user::ActiveModel,
+    ) -> Result<user::Model, DbErr> {
+        db::users::create(&state.db, am).await
+    }
+
+    async fn after_create(
+        state: &AppState,
+        _caller: &Caller,
+        model: &user::Model,
+    ) -> Result<(), ApiError> {
+        if !model.is_verified {
+            send_verification(state, model).await?;
+        }
+        Ok(())
+    }
+
+    /// An anonymous registrant sees the result as the new user.
+    fn viewer_after_create(caller: &Caller, model: &user::Model) -> Caller {
+        if caller.user_id().is_some() {
+            caller.clone()
+        } else {
+            Caller::for_user(model.clone())
+        }
+    }
+
+    async fn before_update(ctx: &mut WriteCtx<'_, Self>) -> Result<(), ApiError> {
+        if email_changed(ctx) && !ctx.parsed.has("is-verified") {
+            ctx.am.is_verified = Set(false);
+        }
+        Ok(())
+    }
+
+    async fn after_update(
+        state: &AppState,
+        before: &user::Model,
+        after: &user::Model,
+    ) -> Result<(), ApiError> {
+        if before.email != after.email && !after.is_verified {
+            send_verification(state, after).await?;
+        }
+        Ok(())
+    }
+
+    fn constraint_error(err: &DbErr) -> Option<ApiError> {
+        db::is_unique_violation(err).then(|| {
+            ApiError::conflict("A user with this email already exists.")
+                .at_pointer("/data/attributes/email")
+        })
+    }
 }

@@ -1,0 +1,151 @@
+//! One statement per read. Rows are selected together with one `CASE`
+//! column per permission rule that matters (the action's rules, and the view
+//! rules when they limit fields) and, for pages, the total count as a window
+//! column. Visibility, matching rules and field limits are computed by the
+//! database in the same statement that loads the rows.
+
+use sea_orm::{
+    ConnectionTrait, DbErr, QueryResult,
+    sea_query::{Alias, Asterisk, Expr, Query, SelectStatement},
+};
+
+use super::{registry::DynResource, resource::Row};
+use crate::{
+    auth::Caller,
+    permissions::{Action, Fields, Rule, engine},
+};
+
+/// A loaded row and what the caller may do with it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The row (snake_case column keys).
+    pub row: Row,
+    /// Its id.
+    pub id: i64,
+    /// Attributes the caller may not see (from the view rules' field limits).
+    pub hidden: Vec<&'static str>,
+    /// The rules of the checked action that hold for it.
+    pub rules: Vec<Rule>,
+}
+
+/// What to compute beside the rows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Checks {
+    /// An action whose matching rules to report.
+    pub action: Option<Action>,
+    /// Report the total count (window column) for pagination.
+    pub total: bool,
+}
+
+/// `SELECT <table>.* FROM <table>`.
+pub fn base(res: &dyn DynResource) -> SelectStatement {
+    Query::select()
+        .column((Alias::new(res.table()), Asterisk))
+        .from(Alias::new(res.table()))
+        .to_owned()
+}
+
+fn view_limits(res: &dyn DynResource) -> bool {
+    res.permissions()
+        .rules(Action::View)
+        .iter()
+        .any(|r| r.fields != Fields::All)
+}
+
+fn flag(r: &QueryResult, alias: &str) -> Result<bool, DbErr> {
+    Ok(r.try_get::<i32>("", alias)? != 0)
+}
+
+/// Runs `stmt` (a [`base`] with conditions, order and limits) with the
+/// rule columns `checks` asks for. Returns the rows and, with
+/// `checks.total`, the count of all matching rows (`None` when the page is
+/// empty: the window column is then unknown).
+pub async fn rows<C: ConnectionTrait>(
+    db: &C,
+    res: &dyn DynResource,
+    caller: &Caller,
+    stmt: SelectStatement,
+    checks: Checks,
+) -> Result<(Vec<Loaded>, Option<u64>), DbErr> {
+    let (rows, total) = rows_with(db, res, caller, stmt, checks, |_| Ok(())).await?;
+    Ok((rows.into_iter().map(|(l, ())| l).collect(), total))
+}
+
+/// [`rows`], also reading each result with `typed` (the writes use it to
+/// get the entity's model from the same statement).
+pub async fn rows_with<C: ConnectionTrait, T>(
+    db: &C,
+    res: &dyn DynResource,
+    caller: &Caller,
+    mut stmt: SelectStatement,
+    checks: Checks,
+    typed: impl Fn(&QueryResult) -> Result<T, DbErr>,
+) -> Result<(Vec<(Loaded, T)>, Option<u64>), DbErr> {
+    let table = res.permissions();
+    let limits = view_limits(res);
+    let view_rules = table.rules(Action::View);
+    if limits {
+        for (i, e) in engine::rule_columns(table, Action::View, caller)
+            .into_iter()
+            .enumerate()
+        {
+            stmt.expr_as(e, Alias::new(format!("oe_v{i}")));
+        }
+    }
+    let action_rules = checks.action.map(|a| table.rules(a)).unwrap_or_default();
+    if let Some(action) = checks.action {
+        for (i, e) in engine::rule_columns(table, action, caller)
+            .into_iter()
+            .enumerate()
+        {
+            stmt.expr_as(e, Alias::new(format!("oe_a{i}")));
+        }
+    }
+    if checks.total {
+        stmt.expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("oe_total"));
+    }
+    let results = db.query_all(&stmt).await?;
+    let mut total = None;
+    let mut out = Vec::with_capacity(results.len());
+    for r in &results {
+        let row = res.row(r)?;
+        let id = row
+            .get("id")
+            .and_then(serde_json::Value::as_i64)
+            .ok_or_else(|| DbErr::Custom(format!("{} row without an id", res.type_name())))?;
+        let mut hidden = Vec::new();
+        if limits {
+            let mut matched = Vec::new();
+            for (i, rule) in view_rules.iter().enumerate() {
+                if flag(r, &format!("oe_v{i}"))? {
+                    matched.push(rule);
+                }
+            }
+            hidden = res
+                .fields()
+                .iter()
+                .filter(|f| !matched.iter().any(|rule| rule.fields.allows(f.name)))
+                .map(|f| f.name)
+                .collect();
+        }
+        let mut rules = Vec::new();
+        for (i, rule) in action_rules.iter().enumerate() {
+            if flag(r, &format!("oe_a{i}"))? {
+                rules.push(*rule);
+            }
+        }
+        if checks.total && total.is_none() {
+            total = Some(u64::try_from(r.try_get::<i64>("", "oe_total")?).unwrap_or(0));
+        }
+        out.push((
+            Loaded {
+                row,
+                id,
+                hidden,
+                rules,
+            },
+            typed(r)?,
+        ));
+    }
+    Ok((out, total))
+}
