@@ -126,6 +126,34 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # An event's programme
+//!
+//! Sponsors, tracks, microlocations, session types, social links and FAQs
+//! belong to an event: [`for_event`](SponsorFactory::for_event) names it,
+//! else `create` makes a published one (with its owner).
+//!
+//! ```
+//! use open_event_factories::prelude::*;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let db = open_event_server::db::connect("sqlite::memory:").await?;
+//! let ctx = FactoryContext::seeded(3);
+//! let event = ctx.event().published().create(&db).await?;
+//! let gold = ctx.sponsor().for_event(&event).level(2).create(&db).await?;
+//! let tracks = ctx.track().for_event(&event).create_batch(&db, 3).await?;
+//! let room = ctx.microlocation().for_event(&event).hidden().create(&db).await?;
+//! let talk = ctx.session_type().for_event(&event).with_name("Talk").create(&db).await?;
+//! let link = ctx.social_link().for_event(&event).with_name("GitHub").create(&db).await?;
+//! let faq = ctx.faq().create(&db).await?; // on a new published event
+//! assert_eq!(gold.sponsor_type.as_deref(), Some("Gold"));
+//! assert!(tracks.iter().all(|t| t.event_id == event.id && t.font_color.len() == 7));
+//! assert!(room.hidden_in_scheduler && talk.length == "00:30");
+//! assert!(link.link.starts_with("https://github.com/"));
+//! assert_ne!(faq.event_id, event.id);
+//! # Ok(()) }
+//! ```
+//!
 //! # Batches, concurrently
 //!
 //! ```
@@ -203,10 +231,16 @@ pub mod custom_role;
 pub mod error;
 pub mod event;
 pub mod factory;
+pub mod faq;
+pub mod microlocation;
 pub mod password;
 pub mod role;
 pub mod role_invite;
 pub mod seed;
+pub mod session_type;
+pub mod social_link;
+pub mod sponsor;
+pub mod track;
 pub mod user;
 pub mod users_events_role;
 
@@ -215,9 +249,15 @@ pub use custom_role::RoleFactory;
 pub use error::{FactoryError, Result};
 pub use event::{EventFactory, EventGraph, Member};
 pub use factory::{Factory, Lazy};
+pub use faq::{FaqFactory, FaqGraph};
+pub use microlocation::{MicrolocationFactory, MicrolocationGraph};
 pub use password::{DEFAULT_PASSWORD, DEFAULT_PASSWORD_HASH};
 pub use role::Role;
 pub use role_invite::{Invitation, RoleInviteFactory};
+pub use session_type::{SessionTypeFactory, SessionTypeGraph};
+pub use social_link::{SocialLinkFactory, SocialLinkGraph};
+pub use sponsor::{SponsorFactory, SponsorGraph};
+pub use track::{TrackFactory, TrackGraph};
 pub use user::UserFactory;
 pub use users_events_role::{Membership, UsersEventsRoleFactory};
 
@@ -225,7 +265,8 @@ pub use users_events_role::{Membership, UsersEventsRoleFactory};
 pub mod prelude {
     pub use crate::{
         DEFAULT_PASSWORD, EventFactory, EventGraph, Factory, FactoryContext, FactoryError,
-        Invitation, Member, Membership, Role, RoleFactory, RoleInviteFactory, UserFactory,
-        UsersEventsRoleFactory,
+        FaqFactory, Invitation, Member, Membership, MicrolocationFactory, Role, RoleFactory,
+        RoleInviteFactory, SessionTypeFactory, SocialLinkFactory, SponsorFactory, TrackFactory,
+        UserFactory, UsersEventsRoleFactory,
     };
 }

@@ -24,18 +24,35 @@
 //! | Board Planning | draft | private | upcoming |
 //! | Online Hack Day | published | public | online, under way all of today (three days from yesterday 09:00 UTC) |
 //!
+//! The published events carry a programme (sponsors, tracks,
+//! microlocations, session types, social links, FAQs; [`DemoProgram`]):
+//!
+//! | event | sponsors (level) | tracks | microlocations | session types | social links | FAQs |
+//! |---|---|---|---|---|---|---|
+//! | Open Event Summit | Acme Cloud (1), Globex Networks (2), Initech Labs (3), Hooli Hosting (3) | Systems, Web, Community | Main Hall, Room 101, Room 102 | Keynote, Talk, Workshop, Lightning Talk | Website, GitHub, Mastodon | 3 |
+//! | Rust Workshop | Acme Cloud (1) | Beginners, Advanced | Lab 1 | Workshop, Tutorial | Website | 2 |
+//! | Organizers' Retreat | — | Planning | Lodge | Panel | — | 1 |
+//! | Online Hack Day | Hooli Hosting (2) | Main Stream | Virtual Stage | Talk, Lightning Talk | YouTube, Website | 1 |
+//!
+//! Names, levels and questions are fixed; colours, descriptions, floors,
+//! rooms and coordinates follow the seed.
+//!
 //! Dates are relative to today (09:00 UTC), so the demo stays current;
 //! everything else follows the seed. Calling [`demo`] again on the same
 //! database finds what exists (users by email, events by their
-//! seed-derived identifiers, grants by their triple) and creates only what
-//! is missing: it is idempotent.
+//! seed-derived identifiers, grants by their triple, programme items by
+//! event and name or question) and creates only what is missing: it is
+//! idempotent.
 
 use chrono::{Duration, NaiveTime, Utc};
 use open_event_server::db::{
     self,
-    entities::{event, user, users_events_role},
+    entities::{
+        event, faq, microlocation, session_type, social_link, sponsor, track, user,
+        users_events_role,
+    },
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select};
 
 use crate::{
     context::{FactoryContext, splitmix},
@@ -230,7 +247,94 @@ pub struct DemoWorld {
     pub events: DemoEvents,
     /// Every role grant on the demo events (owners included), by id.
     pub grants: Vec<users_events_role::Model>,
+    /// The programme of the published events.
+    pub program: DemoProgram,
 }
+
+/// The programme of the published demo events (see the [module
+/// docs](self)): each list in event order, then in the order of the table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DemoProgram {
+    /// Sponsors.
+    pub sponsors: Vec<sponsor::Model>,
+    /// Tracks.
+    pub tracks: Vec<track::Model>,
+    /// Microlocations.
+    pub microlocations: Vec<microlocation::Model>,
+    /// Session types.
+    pub session_types: Vec<session_type::Model>,
+    /// Social links.
+    pub social_links: Vec<social_link::Model>,
+    /// FAQs.
+    pub faqs: Vec<faq::Model>,
+}
+
+/// One event's programme: names (sponsors with their level), FAQs by
+/// question (of [`crate::faq::CATALOGUE`], which brings the answer).
+struct ProgramPlan {
+    sponsors: &'static [(&'static str, i32)],
+    tracks: &'static [&'static str],
+    microlocations: &'static [&'static str],
+    session_types: &'static [&'static str],
+    social_links: &'static [&'static str],
+    faqs: &'static [&'static str],
+}
+
+const NO_PROGRAM: ProgramPlan = ProgramPlan {
+    sponsors: &[],
+    tracks: &[],
+    microlocations: &[],
+    session_types: &[],
+    social_links: &[],
+    faqs: &[],
+};
+
+/// The programme of each event of [`PLAN`], in the same order.
+const PROGRAM: [ProgramPlan; 6] = [
+    ProgramPlan {
+        sponsors: &[
+            ("Acme Cloud", 1),
+            ("Globex Networks", 2),
+            ("Initech Labs", 3),
+            ("Hooli Hosting", 3),
+        ],
+        tracks: &["Systems", "Web", "Community"],
+        microlocations: &["Main Hall", "Room 101", "Room 102"],
+        session_types: &["Keynote", "Talk", "Workshop", "Lightning Talk"],
+        social_links: &["Website", "GitHub", "Mastodon"],
+        faqs: &[
+            "Will the talks be recorded?",
+            "Is the venue wheelchair accessible?",
+            "Is there a code of conduct?",
+        ],
+    },
+    ProgramPlan {
+        sponsors: &[("Acme Cloud", 1)],
+        tracks: &["Beginners", "Advanced"],
+        microlocations: &["Lab 1"],
+        session_types: &["Workshop", "Tutorial"],
+        social_links: &["Website"],
+        faqs: &["Are meals included?", "Is there Wi-Fi?"],
+    },
+    ProgramPlan {
+        sponsors: &[],
+        tracks: &["Planning"],
+        microlocations: &["Lodge"],
+        session_types: &["Panel"],
+        social_links: &[],
+        faqs: &["Can I bring a guest to the evening social?"],
+    },
+    NO_PROGRAM,
+    NO_PROGRAM,
+    ProgramPlan {
+        sponsors: &[("Hooli Hosting", 2)],
+        tracks: &["Main Stream"],
+        microlocations: &["Virtual Stage"],
+        session_types: &["Talk", "Lightning Talk"],
+        social_links: &["YouTube", "Website"],
+        faqs: &["Will the talks be recorded?"],
+    },
+];
 
 struct EventPlan {
     name: &'static str,
@@ -330,6 +434,7 @@ pub async fn demo(db: &DatabaseConnection, seed: u64) -> Result<DemoWorld> {
     let users = users(db, &ctx).await?;
     let events = events(db, &ctx, seed, &users).await?;
     let grants = grants(db, &users, &events).await?;
+    let program = program(db, &ctx, &events).await?;
     // Later steps (sessions, speakers, …) go here: see the module docs of
     // `seed`.
     Ok(DemoWorld {
@@ -337,6 +442,7 @@ pub async fn demo(db: &DatabaseConnection, seed: u64) -> Result<DemoWorld> {
         users,
         events,
         grants,
+        program,
     })
 }
 
@@ -450,4 +556,108 @@ async fn grants(
         .order_by_asc(users_events_role::Column::Id)
         .all(db)
         .await?)
+}
+
+/// The stored row `find` names, or a new one from `factory`. Draws either
+/// way, so what is made after it is the same whether or not it existed.
+async fn find_or_create<F, E>(
+    db: &DatabaseConnection,
+    factory: F,
+    find: Select<E>,
+) -> Result<E::Model>
+where
+    F: Factory<Model = E::Model>,
+    E: EntityTrait,
+{
+    match find.one(db).await? {
+        Some(existing) => {
+            factory.build()?;
+            Ok(existing)
+        }
+        None => factory.create(db).await,
+    }
+}
+
+/// Positions from 1 within an event.
+fn position(i: usize) -> i32 {
+    i32::try_from(i + 1).unwrap_or(i32::MAX)
+}
+
+async fn program(
+    db: &DatabaseConnection,
+    ctx: &FactoryContext,
+    events: &DemoEvents,
+) -> Result<DemoProgram> {
+    let mut p = DemoProgram {
+        sponsors: Vec::new(),
+        tracks: Vec::new(),
+        microlocations: Vec::new(),
+        session_types: Vec::new(),
+        social_links: Vec::new(),
+        faqs: Vec::new(),
+    };
+    for (plan, event) in PROGRAM.iter().zip(events.all()) {
+        for (name, level) in plan.sponsors {
+            let factory = ctx
+                .sponsor()
+                .for_event(event)
+                .with_name(*name)
+                .level(*level);
+            let find = sponsor::Entity::find()
+                .filter(sponsor::Column::EventId.eq(event.id))
+                .filter(sponsor::Column::Name.eq(*name));
+            p.sponsors.push(find_or_create(db, factory, find).await?);
+        }
+        for (i, name) in plan.tracks.iter().enumerate() {
+            let factory = ctx
+                .track()
+                .for_event(event)
+                .with_name(*name)
+                .at_position(position(i));
+            let find = track::Entity::find()
+                .filter(track::Column::EventId.eq(event.id))
+                .filter(track::Column::Name.eq(*name));
+            p.tracks.push(find_or_create(db, factory, find).await?);
+        }
+        for (i, name) in plan.microlocations.iter().enumerate() {
+            let factory = ctx
+                .microlocation()
+                .for_event(event)
+                .with_name(*name)
+                .at_position(position(i));
+            let find = microlocation::Entity::find()
+                .filter(microlocation::Column::EventId.eq(event.id))
+                .filter(microlocation::Column::Name.eq(*name));
+            p.microlocations
+                .push(find_or_create(db, factory, find).await?);
+        }
+        for (i, name) in plan.session_types.iter().enumerate() {
+            let factory = ctx
+                .session_type()
+                .for_event(event)
+                .with_name(*name)
+                .at_position(position(i));
+            let find = session_type::Entity::find()
+                .filter(session_type::Column::EventId.eq(event.id))
+                .filter(session_type::Column::Name.eq(*name));
+            p.session_types
+                .push(find_or_create(db, factory, find).await?);
+        }
+        for name in plan.social_links {
+            let factory = ctx.social_link().for_event(event).with_name(*name);
+            let find = social_link::Entity::find()
+                .filter(social_link::Column::EventId.eq(event.id))
+                .filter(social_link::Column::Name.eq(*name));
+            p.social_links
+                .push(find_or_create(db, factory, find).await?);
+        }
+        for question in plan.faqs {
+            let factory = ctx.faq().for_event(event).with_question(*question);
+            let find = faq::Entity::find()
+                .filter(faq::Column::EventId.eq(event.id))
+                .filter(faq::Column::Question.eq(*question));
+            p.faqs.push(find_or_create(db, factory, find).await?);
+        }
+    }
+    Ok(p)
 }

@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_init;
 mod m20261123_000002_role_invites;
+mod m20261130_000001_event_program;
 
 /// The server's migrator.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_init::Migration),
             Box::new(m20261123_000002_role_invites::Migration),
+            Box::new(m20261130_000001_event_program::Migration),
         ]
     }
 }
