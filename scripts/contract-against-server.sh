@@ -1,27 +1,54 @@
 #!/usr/bin/env bash
 # Runs the contract runner (open-event-contract) against the real server
-# binary on PostgreSQL, the way a deployment runs: a fresh database on the
-# cluster named by TEST_DATABASE_URL (see scripts/with-postgres.sh), the server
-# started as a separate process, the runner seeding through --database-url.
-# Reports go to target/contract-reports/ (JUnit XML, JSON, Markdown, server log).
+# binary as its own process, the way a deployment runs, the runner seeding
+# through --database-url from its own process (a concurrent writer):
+#
+# - on PostgreSQL: a fresh database on the cluster named by TEST_DATABASE_URL
+#   (see scripts/with-postgres.sh);
+# - on a SQLite file (CONTRACT_DB=sqlite, or no TEST_DATABASE_URL): a fresh
+#   file under the report directory, as `cargo run` uses by default.
+#
+# SERVER_BIN picks the server binary (default: the debug build; CI passes
+# the release build). Reports go to target/contract-reports/<db>/ (JUnit XML,
+# JSON, Markdown, server log).
 #
 #   scripts/with-postgres.sh scripts/contract-against-server.sh [runner flags…]
+#   CONTRACT_DB=sqlite SERVER_BIN=target/release/open-event-server scripts/contract-against-server.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-: "${TEST_DATABASE_URL:?run me under scripts/with-postgres.sh (TEST_DATABASE_URL is not set)}"
-out=target/contract-reports
+kind=${CONTRACT_DB:-}
+if [[ -z $kind ]]; then
+    if [[ -n ${TEST_DATABASE_URL:-} ]]; then kind=postgres; else kind=sqlite; fi
+fi
+out=target/contract-reports/$kind
 mkdir -p "$out"
-server_bin=target/debug/open-event-server
+server_bin=${SERVER_BIN:-target/debug/open-event-server}
 runner_bin=target/debug/open-event-contract
-if [[ ! -x $server_bin || ! -x $runner_bin ]]; then
+if [[ ! -x $server_bin ]]; then
     cargo build -q -p open-event-server --bin open-event-server
+fi
+if [[ ! -x $runner_bin ]]; then
     cargo build -q -p open-event-contract-tests --bin open-event-contract
 fi
 
-db="oe_contract_$$"
-psql -q "$TEST_DATABASE_URL" -c "CREATE DATABASE $db" >/dev/null
-database_url="${TEST_DATABASE_URL%/*}/$db"
+case $kind in
+postgres)
+    : "${TEST_DATABASE_URL:?run me under scripts/with-postgres.sh (TEST_DATABASE_URL is not set)}"
+    db="oe_contract_$$"
+    psql -q "$TEST_DATABASE_URL" -c "CREATE DATABASE $db" >/dev/null
+    database_url="${TEST_DATABASE_URL%/*}/$db"
+    ;;
+sqlite)
+    db="$out/contract.db"
+    rm -f "$db" "$db-wal" "$db-shm"
+    database_url="sqlite://$db?mode=rwc"
+    ;;
+*)
+    echo "contract: CONTRACT_DB must be postgres or sqlite, not '$kind'" >&2
+    exit 2
+    ;;
+esac
 secret="contract-$RANDOM-$RANDOM"
 
 OPEN_EVENT_BIND=127.0.0.1:0 \
@@ -53,7 +80,7 @@ if [[ -z $port ]]; then
     exit 2
 fi
 base="http://127.0.0.1:$port"
-echo "contract: server on $base, database $db" >&2
+echo "contract: $server_bin on $base, $kind database $db" >&2
 
 status=0
 "$runner_bin" \

@@ -154,6 +154,17 @@ impl TestApp {
         })
     }
 
+    /// Starts the server with a counter of the SQL statements it runs.
+    pub async fn spawn_counting() -> Result<(TestApp, StatementCounter), HarnessError> {
+        let counter = StatementCounter::default();
+        let hook = counter.clone();
+        let embedding = Embedding::default().database(move |db| {
+            db.set_metric_callback(move |info| hook.record(info.statement.sql.as_str()));
+        });
+        let app = Self::spawn_embedded(|_| {}, embedding).await?;
+        Ok((app, counter))
+    }
+
     /// The database.
     pub fn db(&self) -> &DatabaseConnection {
         &self.state.db
@@ -296,5 +307,32 @@ impl Drop for TestApp {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+/// Counts the SQL statements a server runs (its database's metric callback),
+/// keeping their text for failure messages.
+#[derive(Debug, Clone, Default)]
+pub struct StatementCounter {
+    seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl StatementCounter {
+    fn record(&self, sql: &str) {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.push(sql.to_owned());
+        }
+    }
+
+    /// Forgets what was counted so far.
+    pub fn reset(&self) {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.clear();
+        }
+    }
+
+    /// The statements run since the last reset.
+    pub fn statements(&self) -> Vec<String> {
+        self.seen.lock().map(|s| s.clone()).unwrap_or_default()
     }
 }

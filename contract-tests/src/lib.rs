@@ -3,7 +3,8 @@
 //! `TEST_DATABASE_URL` is set) and gives typed request helpers; the HTTP-level
 //! test suite in `tests/api` is built on it.
 
+pub mod bench;
 pub mod harness;
 pub mod runner;
 
-pub use harness::{TestApp, TestResponse};
+pub use harness::{StatementCounter, TestApp, TestResponse};

@@ -15,7 +15,7 @@ use open_event_server::db::{
     self,
     entities::{event, user},
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, DatabaseConnection, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, DatabaseConnection};
 
 use crate::{
     context::{FactoryContext, slug},
@@ -325,7 +325,7 @@ impl Factory for UserFactory {
         if !keep_created_at {
             am.created_at = NotSet;
         }
-        let txn = db.begin().await?;
+        let txn = open_event_server::db::write::begin(db).await?;
         let user = db::users::create(&txn, am).await?;
         for (event_id, role) in grants {
             db::roles::grant(&txn, user.id, event_id, role.name()).await?;

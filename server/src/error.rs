@@ -12,7 +12,7 @@ use poem_openapi::{
 };
 use serde::Serialize;
 
-use crate::jsonapi::JSONAPI_MEDIA_TYPE;
+use crate::media::JSONAPI_MEDIA_TYPE;
 
 /// Where an error comes from: a JSON pointer into the body or a query parameter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Object)]

@@ -6,26 +6,25 @@
 //! undocumented attribute) are middleware in the test crate, added through
 //! the embedding hook ([`crate::startup::Embedding`]).
 
-use crate::permissions::Action;
-
 /// A string present in a binary only when fault injection is compiled in.
 pub const MARKER: &str = "open-event-fault-injection-compiled-in";
 
 /// The defects to inject; all off by default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Faults {
-    /// Skip the permission check of `action` on this resource type (visibility still applies).
-    pub drop_permission: Option<(String, Action)>,
+    /// Skip the permission check of an action (`update`, …) on this
+    /// resource type (visibility still applies).
+    pub drop_permission: Option<(String, String)>,
     /// Lists of this type ignore visibility (hidden objects leak into them).
     pub leak_hidden: Option<String>,
 }
 
 impl Faults {
     /// Whether the permission check of `action` on `resource` is dropped.
-    pub fn drops(&self, resource: &str, action: Action) -> bool {
+    pub fn drops(&self, resource: &str, action: &str) -> bool {
         self.drop_permission
             .as_ref()
-            .is_some_and(|(r, a)| r == resource && *a == action)
+            .is_some_and(|(r, a)| r == resource && a == action)
     }
 
     /// Whether lists of `resource` leak hidden objects.

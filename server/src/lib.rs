@@ -2,10 +2,14 @@
 //! and sea-orm (SQLite embedded, PostgreSQL for deployments).
 //!
 //! Map: [`config`] (typed settings) → [`startup`] (database, routes,
-//! listener) → [`api`] (one module per resource) → [`jsonapi`] (the generic
-//! document machinery) over [`resources`] (declarations) and [`db`]
-//! (entities, migrations, queries). [`auth`] verifies callers; [`error`]
-//! maps every failure to a JSON:API error document.
+//! listener, the embedding hook) → [`resources`] (one declaration per
+//! resource) → [`jsonapi`] (the generic machinery: generated routes and spec
+//! entries, one-statement reads, the write path) over [`model`] (the
+//! declaration vocabulary), [`permissions`] (tables as data, one engine) and
+//! [`db`] (entities, migrations, generic writes). [`api`] holds the
+//! hand-written operations; [`auth`] verifies callers; [`error`] maps every
+//! failure to a JSON:API error document. `scripts/module-cycles.py` checks
+//! that these modules import each other without cycles.
 
 pub mod allow;
 pub mod api;
@@ -16,6 +20,8 @@ pub mod error;
 #[cfg(feature = "faults")]
 pub mod faults;
 pub mod jsonapi;
+pub mod media;
+pub mod model;
 pub mod permissions;
 pub mod resources;
 pub mod startup;

@@ -48,6 +48,10 @@ pub enum StartupError {
 /// A layer an embedder puts around the API.
 pub type Wrap = Arc<dyn Fn(BoxEndpoint<'static>) -> BoxEndpoint<'static> + Send + Sync>;
 
+/// A hook on the connected, migrated database before the app shares it
+/// (e.g. `set_metric_callback` to count statements).
+pub type DatabaseHook = Box<dyn FnOnce(&mut sea_orm::DatabaseConnection) + Send>;
+
 /// How an embedder extends the application (the mock server, the runner's
 /// drift self-tests): the app is built exactly as the server builds it,
 /// then `routes` are mounted beside `/v1`, `/docs` and `/openapi.json`, and
@@ -59,6 +63,9 @@ pub struct Embedding {
     pub routes: Vec<(String, BoxEndpoint<'static>)>,
     /// An extra layer.
     pub wrap: Option<Wrap>,
+    /// A hook on the database connection (only [`Application::build_with`]
+    /// runs it: it needs the connection before it is shared).
+    pub database: Option<DatabaseHook>,
 }
 
 impl Embedding {
@@ -66,6 +73,15 @@ impl Embedding {
     pub fn route(mut self, path: impl Into<String>, ep: impl Endpoint + 'static) -> Self {
         self.routes
             .push((path.into(), ep.map_to_response().boxed()));
+        self
+    }
+
+    /// Sets the database hook.
+    pub fn database(
+        mut self,
+        hook: impl FnOnce(&mut sea_orm::DatabaseConnection) + Send + 'static,
+    ) -> Self {
+        self.database = Some(Box::new(hook));
         self
     }
 
@@ -128,6 +144,8 @@ pub fn app_with(
         )
         .with(cors)
         .with(poem::middleware::Tracing)
+        .data(state.jwt.clone())
+        .data(state.db.clone())
         .data(state)
 }
 
@@ -194,13 +212,16 @@ impl Application {
     /// [`build`](Application::build) with an embedder's routes and layer.
     pub async fn build_with(
         settings: Settings,
-        embedding: Embedding,
+        mut embedding: Embedding,
     ) -> Result<Self, StartupError> {
         #[cfg(feature = "faults")]
         if settings.faults.any() {
             tracing::warn!(marker = crate::faults::MARKER, faults = ?settings.faults, "fault injection on");
         }
-        let db = prepare(&settings).await?;
+        let mut db = prepare(&settings).await?;
+        if let Some(hook) = embedding.database.take() {
+            hook(&mut db);
+        }
         let addr = settings.bind;
         let acceptor = TcpListener::bind(addr)
             .into_acceptor()
@@ -213,7 +234,7 @@ impl Application {
             .unwrap_or(addr.port());
         Ok(Application {
             acceptor,
-            state: AppState::new(settings, db),
+            state: AppState::new(settings, db, crate::resources::registry()),
             port,
             embedding,
         })

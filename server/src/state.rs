@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::jwt::JwtKeys, config::Settings, jsonapi::Registry};
+use crate::{auth::jwt::JwtKeys, config::Settings, model::Registry};
 
 /// Everything a request handler needs.
 #[derive(Clone, Debug)]
@@ -20,14 +20,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State from settings and a connected database, serving the
-    /// application's resources ([`crate::resources::registry`]).
-    pub fn new(settings: Settings, db: DatabaseConnection) -> Self {
-        Self::with_registry(settings, db, crate::resources::registry())
-    }
-
-    /// State serving the resources of `registry`.
-    pub fn with_registry(settings: Settings, db: DatabaseConnection, registry: Registry) -> Self {
+    /// State from settings, a connected database and the resources to
+    /// serve (the application's are `resources::registry()`).
+    pub fn new(settings: Settings, db: DatabaseConnection, registry: Registry) -> Self {
         let jwt = JwtKeys::new(
             &settings.jwt_secret,
             settings.access_token_ttl,

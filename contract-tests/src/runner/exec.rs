@@ -219,6 +219,16 @@ pub async fn run_check(env: &Env, check: &Check) -> CheckResult {
     }
 }
 
+/// The order checks start in: the plan shuffled by `seed`, with the
+/// stateful chains first (they send a dozen requests or more in sequence
+/// and page through lists that grow with every check: started last, they
+/// would hold up the end of the run).
+pub fn schedule(plan: &Plan, seed: u64) -> Vec<usize> {
+    let mut order = plan::execution_order(plan.checks.len(), seed);
+    order.sort_by_key(|i| !matches!(plan.checks[*i].scenario, Scenario::Chain { .. }));
+    order
+}
+
 /// Runs the plan; results come back in plan order (checks not run after a
 /// `--fail-fast` stop are left out).
 pub async fn execute(
@@ -229,7 +239,7 @@ pub async fn execute(
     fail_fast: bool,
     progress: &Progress,
 ) -> Vec<CheckResult> {
-    let order = plan::execution_order(plan.checks.len(), seed);
+    let order = schedule(plan, seed);
     let semaphore = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
     let stop = Arc::new(AtomicBool::new(false));
     let mut set = tokio::task::JoinSet::new();

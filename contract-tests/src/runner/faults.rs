@@ -31,7 +31,10 @@ impl Faults {
     /// The server-side part.
     pub fn server(&self) -> ServerFaults {
         ServerFaults {
-            drop_permission: self.drop_permission.clone(),
+            drop_permission: self
+                .drop_permission
+                .as_ref()
+                .map(|(r, a)| (r.clone(), a.name().to_owned())),
             leak_hidden: self.leak_hidden.clone(),
         }
     }

@@ -7,8 +7,11 @@
 //! ```text
 //! spec.rs ─▶ plan.rs (cases/*, oracle.rs) ─▶ exec.rs ─▶ check.rs (schema.rs, jsonapi.rs) ─▶ report/*
 //!                 ▲                              │
-//!              target.rs ◀── seed.rs (open-event-factories, world.rs)
+//!              target.rs ◀── seed.rs (world.rs, kinds/* ─▶ open-event-factories)
 //! ```
+//!
+//! What the runner knows per resource type is one [kind](kinds) file;
+//! everything else comes from the spec and the server's registry.
 
 pub mod cases;
 pub mod check;
@@ -18,6 +21,7 @@ pub mod exec;
 pub mod faults;
 pub mod http;
 pub mod jsonapi;
+pub mod kinds;
 pub mod oracle;
 pub mod permissions;
 pub mod plan;
@@ -151,6 +155,11 @@ pub fn capabilities(target: &Target) -> Caps {
             .as_ref()
             .map(|s| s.deletable().into_iter().map(str::to_owned).collect())
             .unwrap_or_default(),
+        referable: target
+            .seeder
+            .as_ref()
+            .map(|s| s.referable().into_iter().map(str::to_owned).collect())
+            .unwrap_or_default(),
         can_sign: target.can_sign(),
         can_break_database: target.is_in_process(),
     }
@@ -162,17 +171,17 @@ pub fn expected_capabilities(target: &TargetConfig) -> Caps {
         TargetConfig::InProcess | TargetConfig::InProcessWithFaults(_) => true,
         TargetConfig::External { database_url, .. } => database_url.is_some(),
     };
+    let names = |types: Vec<&'static str>| -> Vec<String> {
+        if seeding {
+            types.into_iter().map(str::to_owned).collect()
+        } else {
+            Vec::new()
+        }
+    };
     Caps {
-        kinds: if seeding {
-            seed::FactorySeeder::KINDS.map(str::to_owned).to_vec()
-        } else {
-            Vec::new()
-        },
-        deletable: if seeding {
-            seed::FactorySeeder::DELETABLE.map(str::to_owned).to_vec()
-        } else {
-            Vec::new()
-        },
+        kinds: names(kinds::types()),
+        deletable: names(kinds::deletable()),
+        referable: names(kinds::referable()),
         can_sign: match target {
             TargetConfig::InProcess | TargetConfig::InProcessWithFaults(_) => true,
             TargetConfig::External { jwt_secret, .. } => jwt_secret.is_some(),

@@ -1,28 +1,34 @@
 //! Seeding behind one small trait: [`Seeder`]. The runner asks for users,
-//! objects of a resource type and factory-built attribute sets; the only
-//! implementation, [`FactorySeeder`], answers through `open-event-factories`
-//! (and so through the server's own db layer). Each check gets its own
-//! [`FactoryContext`], seeded from the run seed and the check id, so the
+//! objects of a resource type, permission worlds and factory-built
+//! attribute sets; the only implementation, [`FactorySeeder`], answers
+//! through `open-event-factories` (and so through the server's own db
+//! layer), one [kind](super::kinds) per resource type: nothing here names a
+//! resource but the event every world is built around. Each check gets its
+//! own [`FactoryContext`], seeded from the run seed and the check id, so the
 //! data a check builds does not depend on which checks ran before it.
 
-use std::{future::Future, pin::Pin};
-
-use std::collections::BTreeMap;
-
-use open_event_factories::{
-    DEFAULT_PASSWORD, Factory, FactoryContext, Role, RoleFactory, RoleInviteFactory,
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    future::Future,
+    pin::Pin,
 };
-use open_event_server::db::{
-    self,
-    entities::{event, role, user, users_events_role},
+
+use open_event_factories::{DEFAULT_PASSWORD, Factory, FactoryContext, Role, RoleInviteFactory};
+use open_event_server::{
+    db::{
+        self,
+        entities::{event, user, users_events_role},
+    },
+    permissions::{EventLink, Setup},
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::{Map, Value};
 
 use super::{
     RunnerError,
+    kinds::{self, EVENT, Row, Seed},
     plan::Actor,
-    world::{Built, Facts, Layout, Obj, Who, World},
+    world::{Built, Facts, Layout, Obj, Who, World, catalogue},
 };
 
 /// A boxed, sendable future (the trait is used as `dyn Seeder`).
@@ -68,24 +74,25 @@ impl SeededUser {
 /// How a seeded object should look to callers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectState {
-    /// Visible to everyone (e.g. a published event) and managed by the owner.
+    /// Visible to everyone (on a published event: the conditions of the
+    /// `anyone` view rules hold) and managed by the owner.
     Public,
-    /// Only its owner and staff see it (e.g. a draft).
-    Private,
-    /// Soft-deleted.
+    /// Soft-deleted (otherwise public).
     Deleted,
-    /// The owner's own (rules with `self`): for a grant, the owner's grant
-    /// on someone else's event.
+    /// The owner's own (rules with `self`): it belongs to the owner.
     Own,
 }
 
 /// Seeds the data checks need.
 pub trait Seeder: Send + Sync {
-    /// Resource types [`object`](Seeder::object) can create (`user` is implied).
+    /// Resource types [`object`](Seeder::object) can create.
     fn kinds(&self) -> Vec<&'static str>;
 
     /// Resource types [`object`](Seeder::object) can create soft-deleted.
     fn deletable(&self) -> Vec<&'static str>;
+
+    /// Resource types [`reference`](Seeder::reference) can make referenced.
+    fn referable(&self) -> Vec<&'static str>;
 
     /// Creates an account.
     fn user<'a>(
@@ -103,8 +110,8 @@ pub trait Seeder: Send + Sync {
         state: ObjectState,
     ) -> BoxFuture<'a, Result<String, RunnerError>>;
 
-    /// A valid attribute set for `kind`, built in memory (dasherized names,
-    /// no nulls); the caller keeps the names its request schema documents.
+    /// A valid attribute set for `kind`, built in memory (API names, no
+    /// nulls); the caller keeps the names its request schema documents.
     fn attributes(
         &self,
         ctx: &FactoryContext,
@@ -133,8 +140,8 @@ pub trait Seeder: Send + Sync {
     ) -> BoxFuture<'a, Result<SeededInvite, RunnerError>>;
 
     /// Makes object `id` of type `kind` referenced by another object (a
-    /// role held by a grant), so deleting it conflicts; `false` when the
-    /// seeder cannot for this type.
+    /// role held by a grant: [`Kind::reference`](super::kinds::Kind::reference)),
+    /// so deleting it conflicts; `false` when its kind cannot.
     fn reference<'a>(
         &'a self,
         ctx: &'a FactoryContext,
@@ -178,12 +185,6 @@ pub struct FactorySeeder {
 }
 
 impl FactorySeeder {
-    /// The resource types it creates.
-    pub const KINDS: [&'static str; 5] =
-        ["user", "event", "users-events-roles", "role", "role-invite"];
-    /// The resource types it creates soft-deleted.
-    pub const DELETABLE: [&'static str; 2] = ["event", "user"];
-
     /// A seeder on `db`.
     pub fn new(db: DatabaseConnection) -> Self {
         FactorySeeder { db }
@@ -194,27 +195,64 @@ fn seed_err(e: impl std::fmt::Display) -> RunnerError {
     RunnerError::Seed(e.to_string())
 }
 
-/// A model serialized with dasherized names; nulls dropped.
-fn dasherized(model: impl serde::Serialize) -> Result<Map<String, Value>, RunnerError> {
-    let Value::Object(map) = serde_json::to_value(model).map_err(seed_err)? else {
-        return Err(RunnerError::Seed(
-            "a model did not serialize to an object".into(),
+fn kind(type_name: &str) -> Result<&'static dyn kinds::Kind, RunnerError> {
+    kinds::get(type_name).ok_or_else(|| RunnerError::Seed(format!("no kind seeds `{type_name}`")))
+}
+
+/// What one object is asked to be, resolved to the world's people.
+#[derive(Default)]
+struct Ask<'a> {
+    user: Option<&'a user::Model>,
+    email: Option<(&'static str, String)>,
+    role: Option<(&'static str, &'static str, i64)>,
+    columns: BTreeMap<&'static str, &'static str>,
+    deleted: bool,
+}
+
+/// The columns [`Seed::lazy`] sets for `ask` on a row of `type_name`.
+fn columns(type_name: &str, ask: &Ask<'_>) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = ask
+        .columns
+        .iter()
+        .map(|(c, v)| ((*c).to_owned(), Value::String((*v).to_owned())))
+        .collect();
+    let res = kinds::resource(type_name);
+    if let (Some(u), Some(col)) = (ask.user, res.and_then(|r| r.permissions().user_column))
+        && col != "id"
+    {
+        out.push((col.to_owned(), Value::from(u.id)));
+    }
+    if let Some((col, email)) = &ask.email {
+        out.push(((*col).to_owned(), Value::String(email.clone())));
+    }
+    if let Some((col, _, id)) = ask.role {
+        out.push((col.to_owned(), Value::from(id)));
+    }
+    if ask.deleted && res.is_some_and(|r| r.soft_delete()) {
+        out.push((
+            "deleted_at".into(),
+            Value::String(chrono::Utc::now().to_rfc3339()),
         ));
-    };
-    Ok(map
-        .into_iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| (k.replace('_', "-"), v))
-        .collect())
+    }
+    out
+}
+
+/// Whether the stored value of a recipe's column is `text`.
+fn is(row: &Row, column: &str, text: &str) -> bool {
+    kinds::same(row.get(column), text)
 }
 
 impl Seeder for FactorySeeder {
     fn kinds(&self) -> Vec<&'static str> {
-        FactorySeeder::KINDS.to_vec()
+        kinds::types()
     }
 
     fn deletable(&self) -> Vec<&'static str> {
-        FactorySeeder::DELETABLE.to_vec()
+        kinds::deletable()
+    }
+
+    fn referable(&self) -> Vec<&'static str> {
+        kinds::referable()
     }
 
     fn user<'a>(
@@ -236,6 +274,9 @@ impl Seeder for FactorySeeder {
         })
     }
 
+    /// A public object of `kind` (on a new public event owned by `owner`,
+    /// when the type belongs to an event), soft-deleted or the owner's own
+    /// as `state` says.
     fn object<'a>(
         &'a self,
         ctx: &'a FactoryContext,
@@ -244,77 +285,29 @@ impl Seeder for FactorySeeder {
         state: ObjectState,
     ) -> BoxFuture<'a, Result<String, RunnerError>> {
         Box::pin(async move {
-            match kind {
-                "event" => {
-                    let owner_model = self.user_model(owner.id).await?;
-                    let f = ctx.event().owned_by(&owner_model);
-                    let f = match state {
-                        ObjectState::Public | ObjectState::Own => f.published(),
-                        ObjectState::Private => f.draft(),
-                        ObjectState::Deleted => f.published().deleted(),
-                    };
-                    let m = f.create(&self.db).await.map_err(seed_err)?;
-                    Ok(m.id.to_string())
-                }
-                "users-events-roles" => {
-                    let owner_model = self.user_model(owner.id).await?;
-                    let grants = ctx.users_events_role().with_role(Role::Moderator);
-                    let grant = if state == ObjectState::Own {
-                        // The owner's own grant, on an event someone else owns.
-                        let event = ctx.event().published().create(&self.db).await;
-                        grants
-                            .for_user(&owner_model)
-                            .for_event(&event.map_err(seed_err)?)
-                    } else {
-                        // A grant the owner manages: another user's, on the owner's event.
-                        let event = ctx
-                            .event()
-                            .owned_by(&owner_model)
-                            .published()
-                            .create(&self.db)
-                            .await;
-                        grants.for_event(&event.map_err(seed_err)?)
-                    };
-                    let grant = grant.create(&self.db).await.map_err(seed_err)?;
-                    Ok(grant.id.to_string())
-                }
-                "user" => {
-                    let f = ctx.user();
-                    let f = if state == ObjectState::Deleted {
-                        f.deleted()
-                    } else {
-                        f
-                    };
-                    let m = f.create(&self.db).await.map_err(seed_err)?;
-                    Ok(m.id.to_string())
-                }
-                "role" if state != ObjectState::Deleted => {
-                    let m = RoleFactory::in_context(ctx)
-                        .create(&self.db)
-                        .await
-                        .map_err(seed_err)?;
-                    Ok(m.id.to_string())
-                }
-                "role-invite" if state != ObjectState::Deleted => {
-                    // A pending invite to someone else, on the owner's event.
-                    let owner_model = self.user_model(owner.id).await?;
-                    let event = ctx
-                        .event()
-                        .owned_by(&owner_model)
-                        .published()
-                        .create(&self.db)
-                        .await
-                        .map_err(seed_err)?;
-                    let m = RoleInviteFactory::in_context(ctx)
-                        .for_event(&event)
-                        .mailed()
-                        .create(&self.db)
-                        .await
-                        .map_err(seed_err)?;
-                    Ok(m.id.to_string())
-                }
-                other => Err(RunnerError::Seed(format!("no factory for `{other}`"))),
-            }
+            let k = self::kind(kind)?;
+            let res = kinds::resource(kind)
+                .ok_or_else(|| RunnerError::Seed(format!("no `{kind}` declared")))?;
+            let owner = self.user_model(owner.id).await?;
+            let (event_columns, object_columns) = catalogue().public(kind);
+            let deleted = state == ObjectState::Deleted;
+            let row = if kind == EVENT {
+                self.event(ctx, &owner, event_columns, deleted).await?.1
+            } else {
+                let event = match kinds::event_column(res) {
+                    Some(_) => Some(self.event(ctx, &owner, event_columns, false).await?.0),
+                    None => None,
+                };
+                let ask = Ask {
+                    user: (state == ObjectState::Own).then_some(&owner),
+                    columns: object_columns,
+                    deleted,
+                    ..Ask::default()
+                };
+                let seed = self.seed(ctx, kind, &owner, event.as_ref(), &ask);
+                k.create(&seed).await?
+            };
+            Ok(kinds::id_of(&row)?.to_string())
         })
     }
 
@@ -323,21 +316,10 @@ impl Seeder for FactorySeeder {
         ctx: &FactoryContext,
         kind: &str,
     ) -> Result<Map<String, Value>, RunnerError> {
-        match kind {
-            "event" => dasherized(ctx.event().build().map_err(seed_err)?),
-            "user" => {
-                let mut map = dasherized(ctx.user().build().map_err(seed_err)?)?;
-                map.insert("password".into(), Value::String(DEFAULT_PASSWORD.into()));
-                Ok(map)
-            }
-            "role" => dasherized(RoleFactory::in_context(ctx).build().map_err(seed_err)?),
-            "role-invite" => dasherized(
-                RoleInviteFactory::in_context(ctx)
-                    .build()
-                    .map_err(seed_err)?,
-            ),
-            // No factory: the caller fills required attributes from the schema.
-            _ => Ok(Map::new()),
+        match kinds::get(kind) {
+            Some(k) => Ok(kinds::attributes(kind, &k.build(ctx)?)),
+            // No kind: the caller fills required attributes from the schema.
+            None => Ok(Map::new()),
         }
     }
 
@@ -397,20 +379,15 @@ impl Seeder for FactorySeeder {
         id: &'a str,
     ) -> BoxFuture<'a, Result<bool, RunnerError>> {
         Box::pin(async move {
-            if kind != "role" {
+            let Some(k) = kinds::get(kind).filter(|k| k.referable()) else {
                 return Ok(false);
-            }
+            };
             let id: i64 = id.parse().map_err(seed_err)?;
-            let role = role::Entity::find_by_id(id)
-                .one(&self.db)
-                .await
-                .map_err(seed_err)?
-                .ok_or_else(|| RunnerError::Seed(format!("no role {id}")))?;
-            let event = ctx.event().create(&self.db).await.map_err(seed_err)?;
-            let holder = ctx.user().create(&self.db).await.map_err(seed_err)?;
-            db::roles::grant(&self.db, holder.id, event.id, &role.name)
-                .await
-                .map_err(seed_err)?;
+            let row = kinds::fetch(&self.db, kind, id).await?;
+            let owner = ctx.user().create(&self.db).await.map_err(seed_err)?;
+            let ask = Ask::default();
+            let seed = self.seed(ctx, kind, &owner, None, &ask);
+            k.reference(&seed, &row).await?;
             Ok(true)
         })
     }
@@ -451,16 +428,6 @@ fn factory_role(name: &str) -> Result<Role, RunnerError> {
     Role::from_name(name).ok_or_else(|| RunnerError::Seed(format!("`{name}` is no event role")))
 }
 
-fn built(id: i64, facts: Facts) -> Built {
-    Built {
-        id: id.to_string(),
-        narrow: None,
-        facts,
-        secret: None,
-        name: None,
-    }
-}
-
 impl FactorySeeder {
     async fn user_model(&self, id: i64) -> Result<user::Model, RunnerError> {
         user::Entity::find_by_id(id)
@@ -489,17 +456,50 @@ impl FactorySeeder {
             .ok_or_else(|| RunnerError::Seed(format!("user {user_id} holds no {role_name}")))
     }
 
-    async fn role_name(&self, id: i64) -> Result<String, RunnerError> {
-        Ok(role::Entity::find_by_id(id)
-            .one(&self.db)
-            .await
-            .map_err(seed_err)?
-            .ok_or_else(|| RunnerError::Seed(format!("no role {id}")))?
-            .name)
+    fn seed<'a>(
+        &'a self,
+        ctx: &'a FactoryContext,
+        type_name: &str,
+        owner: &'a user::Model,
+        event: Option<&'a event::Model>,
+        ask: &'a Ask<'a>,
+    ) -> Seed<'a> {
+        Seed {
+            ctx,
+            db: &self.db,
+            owner,
+            event,
+            user: ask.user,
+            email: ask.email.as_ref().map(|(_, e)| e.as_str()),
+            role: ask.role.map(|(_, name, _)| name),
+            deleted: ask.deleted,
+            columns: columns(type_name, ask),
+        }
+    }
+
+    /// An event owned by `owner` with `columns`, through the event kind.
+    async fn event(
+        &self,
+        ctx: &FactoryContext,
+        owner: &user::Model,
+        columns: BTreeMap<&'static str, &'static str>,
+        deleted: bool,
+    ) -> Result<(event::Model, Row), RunnerError> {
+        let ask = Ask {
+            columns,
+            deleted,
+            ..Ask::default()
+        };
+        let seed = self.seed(ctx, EVENT, owner, None, &ask);
+        let row = kind(EVENT)?.create(&seed).await?;
+        let model: event::Model =
+            serde_json::from_value(Value::Object(row.clone())).map_err(seed_err)?;
+        Ok((model, row))
     }
 
     /// The world of a permission check: `E` owned by `O`, the actor with
-    /// its role on `E`, and the objects asked for; facts read off the rows.
+    /// its role on `E`, and the objects asked for, each made by its kind as
+    /// the layout wants; facts read off the stored rows.
     async fn build_world(
         &self,
         ctx: &FactoryContext,
@@ -507,14 +507,9 @@ impl FactorySeeder {
         objects: &[Obj],
     ) -> Result<World, RunnerError> {
         let owner = ctx.user().create(&self.db).await.map_err(seed_err)?;
-        let f = ctx.event().owned_by(&owner);
-        let f = if layout.published {
-            f.published()
-        } else {
-            f.draft()
-        };
-        let event: event::Model = f.create(&self.db).await.map_err(seed_err)?;
-        let published = event.state == event::state::PUBLISHED && event.deleted_at.is_none();
+        let (event, event_row) = self
+            .event(ctx, &owner, layout.event_columns(), false)
+            .await?;
         let (actor_model, actor): (Option<user::Model>, Option<SeededUser>) = match layout.role {
             Actor::Anyone => (None, None),
             Actor::Owner => (
@@ -535,144 +530,170 @@ impl FactorySeeder {
                 (Some(m), Some(seeded))
             }
         };
-        let me = actor_model.as_ref().map(|u| u.id);
-        let person = |who: Who| -> Option<&user::Model> {
-            match who {
-                Who::Actor => actor_model.as_ref(),
-                Who::Owner => Some(&owner),
-                Who::Other => None,
-            }
-        };
-        let mut out: BTreeMap<Obj, Built> = BTreeMap::new();
-        let needs = |o: Obj| objects.contains(&o);
+        let role_ids = self.role_ids(layout).await?;
 
-        if needs(Obj::Event) {
-            let mut b = built(
-                event.id,
-                Facts {
-                    published,
-                    ..Facts::default()
-                },
-            );
-            b.narrow = Some(("filter[identifier]".into(), event.identifier.clone()));
-            out.insert(Obj::Event, b);
-        }
-        if needs(Obj::Creator) {
-            let creator = event.creator_id.unwrap_or_default();
-            let mut b = built(
-                creator,
-                Facts {
-                    is_self: me == Some(creator),
-                    ..Facts::default()
-                },
-            );
-            b.narrow = Some(("filter[email]".into(), owner.email.clone()));
-            out.insert(Obj::Creator, b);
-        }
-        if needs(Obj::User) {
-            let target = match person(layout.user) {
-                Some(u) => u.clone(),
-                None => ctx.user().create(&self.db).await.map_err(seed_err)?,
+        // The world's object of each type asked for.
+        let mut rows: BTreeMap<&'static str, Row> = BTreeMap::from([(EVENT, event_row)]);
+        let types: BTreeSet<&'static str> = objects.iter().map(|o| o.of).collect();
+        for ty in types.into_iter().filter(|t| *t != EVENT) {
+            let want = layout.want(ty);
+            let person = |who: Who| -> Option<user::Model> {
+                match who {
+                    Who::Actor => actor_model.clone(),
+                    Who::Owner => Some(owner.clone()),
+                    Who::Other => None,
+                }
             };
-            let mut b = built(
-                target.id,
-                Facts {
-                    is_self: me == Some(target.id),
-                    ..Facts::default()
+            let user = match want.user {
+                Some(who) => match person(who) {
+                    Some(u) => Some(u),
+                    None => Some(ctx.user().create(&self.db).await.map_err(seed_err)?),
                 },
-            );
-            b.narrow = Some(("filter[email]".into(), target.email.clone()));
-            out.insert(Obj::User, b);
+                None => None,
+            };
+            let email = want
+                .email
+                .and_then(|(col, who)| person(who).map(|u| (col, u.email.to_lowercase())));
+            let role = match want.role.filter(|r| r.is) {
+                Some(r) => Some((
+                    r.column,
+                    r.name,
+                    db::roles::id_by_name(&self.db, r.name)
+                        .await
+                        .map_err(seed_err)?,
+                )),
+                None => None,
+            };
+            let ask = Ask {
+                user: user.as_ref(),
+                email,
+                role,
+                columns: want.columns.clone(),
+                deleted: false,
+            };
+            let seed = self.seed(ctx, ty, &owner, Some(&event), &ask);
+            let row = kind(ty)?.create(&seed).await?;
+            rows.insert(ty, row);
         }
-        if needs(Obj::Grant) || needs(Obj::GrantHolder) || needs(Obj::GrantRole) {
-            let holder = match person(layout.grant_holder) {
-                Some(u) => u.clone(),
-                None => ctx.user().create(&self.db).await.map_err(seed_err)?,
+
+        let mut out: BTreeMap<Obj, Built> = BTreeMap::new();
+        for obj in objects {
+            let from = rows
+                .get(obj.of)
+                .ok_or_else(|| RunnerError::Seed(format!("the world has no {}", obj.of)))?;
+            let row = match obj.rel {
+                None => from.clone(),
+                Some(rel) => {
+                    let res = kinds::resource(obj.of)
+                        .ok_or_else(|| RunnerError::Seed(format!("no `{}`", obj.of)))?;
+                    let id = kinds::foreign_key(res, rel)
+                        .and_then(|fk| kinds::int(from, fk))
+                        .ok_or_else(|| RunnerError::Seed(format!("{obj} names nothing")))?;
+                    kinds::fetch(&self.db, obj.kind(), id).await?
+                }
             };
-            let grant = match self.grant_of(holder.id, event.id, layout.grant_role).await {
-                Ok(g) => g,
-                Err(_) => db::roles::grant(&self.db, holder.id, event.id, layout.grant_role)
-                    .await
-                    .map_err(seed_err)?,
-            };
-            let role_name = self.role_name(grant.role_id).await?;
-            let is_self = me == Some(grant.user_id);
-            let mut g = built(
-                grant.id,
-                Facts {
-                    published,
-                    is_self,
-                    owner_grant: role_name == "owner",
-                    ..Facts::default()
+            let facts = self
+                .facts(layout, *obj, &row, &event, actor_model.as_ref(), &role_ids)
+                .await?;
+            out.insert(
+                *obj,
+                Built {
+                    id: kinds::id_of(&row)?.to_string(),
+                    narrow: kinds::narrow(obj.kind(), &row),
+                    facts,
+                    row,
                 },
             );
-            g.narrow = Some((
-                "filter[created-at]".into(),
-                grant
-                    .created_at
-                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-            ));
-            g.name = Some(role_name.clone());
-            out.insert(Obj::Grant, g);
-            let mut h = built(
-                holder.id,
-                Facts {
-                    is_self,
-                    ..Facts::default()
-                },
-            );
-            h.narrow = Some(("filter[email]".into(), holder.email.clone()));
-            out.insert(Obj::GrantHolder, h);
-            let mut r = built(grant.role_id, Facts::default());
-            r.name = Some(role_name);
-            out.insert(Obj::GrantRole, r);
-        }
-        if needs(Obj::Invite) || needs(Obj::InviteRole) {
-            let f = RoleInviteFactory::in_context(ctx)
-                .for_event(&event)
-                .mailed();
-            let f = match (layout.invite_to_actor, actor_model.as_ref()) {
-                (true, Some(u)) => f.to_user(u),
-                _ => f,
-            };
-            let f = if layout.invite_pending {
-                f.pending()
-            } else {
-                f.accepted()
-            };
-            let invite = f.create(&self.db).await.map_err(seed_err)?;
-            let invitee = actor_model
-                .as_ref()
-                .is_some_and(|u| u.email.to_lowercase() == invite.email);
-            let mut b = built(
-                invite.id,
-                Facts {
-                    published,
-                    invitee,
-                    pending: invite.status == "pending",
-                    ..Facts::default()
-                },
-            );
-            b.narrow = Some(("filter[email]".into(), invite.email.clone()));
-            b.secret = Some(invite.hash.clone());
-            out.insert(Obj::Invite, b);
-            let mut r = built(invite.role_id, Facts::default());
-            r.name = Some(invite.role_name.clone());
-            out.insert(Obj::InviteRole, r);
-        }
-        if needs(Obj::CustomRole) {
-            let m = RoleFactory::in_context(ctx)
-                .create(&self.db)
-                .await
-                .map_err(seed_err)?;
-            let mut b = built(m.id, Facts::default());
-            b.narrow = Some(("filter[name]".into(), m.name.clone()));
-            b.name = Some(m.name);
-            out.insert(Obj::CustomRole, b);
         }
         Ok(World {
             actor,
             objects: out,
         })
+    }
+
+    /// The ids of the roles the recipes of the layout's conditions name.
+    async fn role_ids(&self, layout: &Layout) -> Result<BTreeMap<&'static str, i64>, RunnerError> {
+        let cat = catalogue();
+        let mut out = BTreeMap::new();
+        for (name, _) in layout.given.iter() {
+            let Some(c) = cat.get(name) else { continue };
+            for step in c.world.holds.iter().chain(c.world.fails) {
+                if let Setup::ObjectRole { role, .. } = *step
+                    && !out.contains_key(role)
+                {
+                    let id = db::roles::id_by_name(&self.db, role)
+                        .await
+                        .map_err(seed_err)?;
+                    out.insert(role, id);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The facts of a stored object: for every condition of the layout its
+    /// type's rules use, whether the rows satisfy the recipe's `holds` steps.
+    async fn facts(
+        &self,
+        layout: &Layout,
+        obj: Obj,
+        row: &Row,
+        event: &event::Model,
+        actor: Option<&user::Model>,
+        role_ids: &BTreeMap<&'static str, i64>,
+    ) -> Result<Facts, RunnerError> {
+        let cat = catalogue();
+        let ty = obj.kind();
+        let res = kinds::resource(ty).ok_or_else(|| RunnerError::Seed(format!("no `{ty}`")))?;
+        // The row's event: itself, the world's event, or another one.
+        let event_row: Option<Row> = match res.permissions().event {
+            EventLink::None => None,
+            EventLink::IsEvent => Some(row.clone()),
+            EventLink::Column(c) => match kinds::int(row, c) {
+                Some(id) if id == event.id => Some(kinds::row_of(event)),
+                Some(id) => Some(kinds::fetch(&self.db, EVENT, id).await?),
+                None => None,
+            },
+        };
+        let mut facts = Facts::default();
+        for (name, _) in layout.given.iter() {
+            let Some(c) = cat.get(name) else { continue };
+            if c.on_request || !cat.used_by(name, ty) {
+                continue;
+            }
+            let holds = c.world.holds.iter().all(|step| match *step {
+                Setup::EventColumn { column, value } => {
+                    event_row.as_ref().is_some_and(|e| is(e, column, value))
+                }
+                Setup::ObjectColumn { column, value } => is(row, column, value),
+                Setup::ObjectUser { caller } => {
+                    let mine = res.permissions().user_column.is_some_and(|col| {
+                        actor.is_some_and(|a| kinds::int(row, col) == Some(a.id))
+                    });
+                    mine == caller
+                }
+                Setup::ObjectEmail { column, caller } => {
+                    let to_actor = actor.is_some_and(|a| {
+                        row.get(column)
+                            .and_then(Value::as_str)
+                            .is_some_and(|e| e.to_lowercase() == a.email.to_lowercase())
+                    });
+                    to_actor == caller
+                }
+                Setup::ObjectRole { column, role, is } => {
+                    let named = role_ids
+                        .get(role)
+                        .is_some_and(|id| kinds::int(row, column) == Some(*id));
+                    named == is
+                }
+                Setup::RequestAttribute {
+                    attribute,
+                    value,
+                    is,
+                } => (layout.request.get(attribute) == Some(&(value, true))) == is,
+            });
+            facts.set(name, holds);
+        }
+        Ok(facts)
     }
 }

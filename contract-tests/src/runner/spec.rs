@@ -116,6 +116,9 @@ pub struct Operation {
     /// On related endpoints (`x-permissions.via`): the view rules of the
     /// parent the path names, checked first, and whether they need a token.
     pub via: Option<(Vec<PermissionRow>, bool)>,
+    /// The resource type it returns or takes (read once: see
+    /// [`resource_type`](Operation::resource_type)).
+    resource: Option<String>,
 }
 
 impl Operation {
@@ -183,6 +186,12 @@ impl Operation {
 
     /// The resource type the operation returns or takes (`data.type`).
     pub fn resource_type(&self, spec: &Spec) -> Option<String> {
+        let _ = spec;
+        self.resource.clone()
+    }
+
+    /// The resource type of the success document, else of the request body.
+    fn read_resource_type(&self, spec: &Spec) -> Option<String> {
         let from_response = self
             .success_status()
             .and_then(|s| self.responses.get(&s))
@@ -576,6 +585,11 @@ impl Spec {
             security,
             permissions,
             requires_auth,
+            resource: None,
+        })
+        .map(|mut op| {
+            op.resource = op.read_resource_type(self);
+            op
         })
     }
 }

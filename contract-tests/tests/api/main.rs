@@ -2,6 +2,7 @@
 //! The HTTP-level suite: the real app on port 0 through one helper.
 
 mod auth;
+mod budget;
 mod errors;
 mod events;
 mod faults;
@@ -10,5 +11,6 @@ mod leaks;
 mod manager;
 mod matrix;
 mod negotiation;
+mod program;
 mod support;
 mod users;

@@ -1,74 +1,34 @@
 //! The permission matrix, live: every rule of users, events, roles,
 //! users-events-roles and role-invites, for every role × condition, sent over
-//! HTTP. Each observed status is checked against an oracle that reads the
-//! same tables with a plain Rust evaluator (independent of the server's SQL
-//! compiler), and the whole matrix is an insta snapshot.
+//! HTTP. Each observed status is checked against the runner's oracle
+//! (`runner::oracle`: a plain Rust evaluator of the same tables, independent
+//! of the server's SQL compiler), fed the facts of what each case built, and
+//! the whole matrix is an insta snapshot.
 
 use std::fmt::Write;
 
-use open_event_contract_tests::{TestApp, TestResponse};
+use open_event_contract_tests::{
+    TestApp, TestResponse,
+    runner::{oracle, plan::Actor, world::Facts},
+};
 use open_event_factories::prelude::{EventFactory, Factory, Role as EventRole, UserFactory};
 use open_event_server::{
     db::entities::{event, user},
-    permissions::{Action, Condition, Role, Table},
+    permissions::{Action, Role, Table},
     resources::{event as ev, role as ro, role_invite as inv, user as us, users_events_role as gr},
 };
 use reqwest::Method;
+use sea_orm::EntityTrait as _;
 use serde_json::{Value, json};
 
-/// Facts of one scenario, as the oracle sees them.
-#[derive(Debug, Clone, Copy, Default)]
-struct Facts {
-    event_published: bool,
-    target_is_self: bool,
-    invitee: bool,
-    owner_grant: bool,
-    asks_owner: bool,
+/// What the table predicts for `role` doing `action` on an object with `facts`.
+fn predicted(table: &Table, action: Action, role: Role, facts: &Facts) -> oracle::Expected {
+    oracle::table_outcome(table, action, role, facts).expect("the oracle reads every rule")
 }
 
-fn cond_holds(c: &Condition, f: Facts, role: Role) -> bool {
-    match c.name {
-        "event-published" => f.event_published,
-        "self" => f.target_is_self && role != Role::Anyone,
-        "invitee" => f.invitee && role != Role::Anyone,
-        "not-owner-grant" => !f.owner_grant,
-        "invite-pending" => true,
-        "below-owner" => !f.asks_owner,
-        other => panic!("no facts for condition {other}"),
-    }
-}
-
-fn allows(table: &Table, action: Action, role: Role, f: Facts) -> bool {
-    table
-        .rules(action)
-        .iter()
-        .any(|r| role.includes(r.role) && r.conditions.iter().all(|c| cond_holds(c, f, role)))
-}
-
-/// The status the tables predict.
-fn expected(table: &Table, action: Action, role: Role, f: Facts) -> u16 {
-    if role == Role::Anyone && table.requires_auth(action) {
-        return 401;
-    }
-    match action {
-        Action::List => 200,
-        Action::Create => {
-            if allows(table, action, role, f) {
-                201
-            } else {
-                403
-            }
-        }
-        _ => {
-            if !allows(table, Action::View, role, f) {
-                404
-            } else if allows(table, action, role, f) {
-                200
-            } else {
-                403
-            }
-        }
-    }
+/// Whether the actor is `target` (the `self` condition).
+fn is_self(actor: &Option<user::Model>, target: &user::Model) -> bool {
+    actor.as_ref().is_some_and(|a| a.id == target.id)
 }
 
 fn event_role(role: Role) -> Option<EventRole> {
@@ -174,16 +134,24 @@ impl Case {
     }
 
     /// Records a list: the status, and whether `id` is present exactly when allowed.
-    fn record_list(&mut self, key: Key<'_>, table: &Table, f: Facts, got: &TestResponse, id: &str) {
+    fn record_list(
+        &mut self,
+        key: Key<'_>,
+        table: &Table,
+        f: &Facts,
+        got: &TestResponse,
+        id: &str,
+    ) {
         let Key {
             resource,
             scenario,
             role,
             ..
         } = key;
-        let want = expected(table, Action::List, role, f);
+        let outcome = predicted(table, Action::List, role, f);
+        let want = outcome.status;
         let present = got.ids().iter().any(|i| i == id);
-        let should = want == 200 && allows(table, Action::List, role, f);
+        let should = want == 200 && outcome.present == Some(true);
         if got.status == 200 && present != should {
             self.mismatches.push(format!(
                 "{resource} list [{scenario}] as {}: object {} but should {}",
@@ -223,10 +191,7 @@ async fn events_matrix() {
     let t = &ev::TABLE;
     for published in [true, false] {
         let scenario = if published { "published" } else { "draft" };
-        let f = Facts {
-            event_published: published,
-            ..Facts::default()
-        };
+        let f = Facts::from_iter([("event-published", published)]);
         for role in Role::ALL {
             for action in Action::ALL {
                 let (event, actor, _) = world(&c.app, role, published).await;
@@ -244,7 +209,7 @@ async fn events_matrix() {
                                 role,
                             },
                             t,
-                            f,
+                            &f,
                             &r,
                             &event.id.to_string(),
                         );
@@ -258,7 +223,7 @@ async fn events_matrix() {
                     }
                     Action::Delete => c.app.delete(&path, tok).await,
                 };
-                let want = expected(t, action, role, f);
+                let want = predicted(t, action, role, &f).status;
                 c.record(
                     Key {
                         resource: "event",
@@ -282,10 +247,6 @@ async fn users_matrix() {
     let t = &us::TABLE;
     for target_is_self in [true, false] {
         let scenario = if target_is_self { "self" } else { "other-user" };
-        let f = Facts {
-            target_is_self,
-            ..Facts::default()
-        };
         for role in Role::ALL {
             for action in Action::ALL {
                 let (_, actor, _) = world(&c.app, role, true).await;
@@ -293,6 +254,7 @@ async fn users_matrix() {
                     (Some(a), true) => a.clone(),
                     _ => UserFactory::new().create(c.app.db()).await.unwrap(),
                 };
+                let f = Facts::from_iter([("self", is_self(&actor, &target))]);
                 let token = c.token(&actor);
                 let tok = token.as_deref();
                 let path = format!("/v1/users/{}", target.id);
@@ -307,7 +269,7 @@ async fn users_matrix() {
                                 role,
                             },
                             t,
-                            f,
+                            &f,
                             &r,
                             &target.id.to_string(),
                         );
@@ -328,7 +290,7 @@ async fn users_matrix() {
                     }
                     Action::Delete => c.app.delete(&path, tok).await,
                 };
-                let want = expected(t, action, role, f);
+                let want = predicted(t, action, role, &f).status;
                 c.record(
                     Key {
                         resource: "user",
@@ -366,15 +328,14 @@ async fn staff_fields_matrix() {
                 .app
                 .patch(&format!("/v1/users/{id}"), Some(&token), &body)
                 .await;
-            let f = Facts {
-                target_is_self: role == Role::Registered,
-                ..Facts::default()
-            };
-            let field_ok = t.rules(Action::Update).iter().any(|r| {
-                role.includes(r.role)
-                    && r.conditions.iter().all(|c| cond_holds(c, f, role))
-                    && r.fields.allows(field)
-            });
+            let f = Facts::from_iter([("self", id == actor.id)]);
+            let field_ok = oracle::field_allowed(
+                &oracle::table_rows(t, Action::Update),
+                Actor::from_name(role.name()).unwrap(),
+                &f,
+                field,
+            )
+            .unwrap();
             let want = if field_ok { 200 } else { 403 };
             if want == 403 && r.error_pointer() != format!("/data/attributes/{field}") {
                 c.mismatches.push(format!(
@@ -431,7 +392,7 @@ async fn roles_matrix() {
                             role,
                         },
                         t,
-                        f,
+                        &f,
                         &r,
                         &target.id.to_string(),
                     );
@@ -460,7 +421,7 @@ async fn roles_matrix() {
                     scenario: "-",
                     role,
                 },
-                expected(t, action, role, f),
+                predicted(t, action, role, &f).status,
                 &r,
                 "",
             );
@@ -516,6 +477,9 @@ async fn grants_matrix() {
                 let role_id = open_event_server::db::roles::id_by_name(db, wanted_role)
                     .await
                     .unwrap();
+                let owner_role = open_event_server::db::roles::id_by_name(db, "owner")
+                    .await
+                    .unwrap();
                 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
                 let grant = open_event_server::db::entities::users_events_role::Entity::find()
                     .filter(
@@ -534,11 +498,10 @@ async fn grants_matrix() {
                     .await
                     .unwrap()
                     .unwrap();
-                let f = Facts {
-                    target_is_self: actor.as_ref().is_some_and(|a| a.id == holder.id),
-                    owner_grant: wanted_role == "owner",
-                    ..Facts::default()
-                };
+                let f = Facts::from_iter([
+                    ("self", is_self(&actor, &holder)),
+                    ("not-owner-grant", grant.role_id != owner_role),
+                ]);
                 let token = c.token(&actor);
                 let tok = token.as_deref();
                 let path = format!("/v1/users-events-roles/{}", grant.id);
@@ -553,7 +516,7 @@ async fn grants_matrix() {
                                 role,
                             },
                             t,
-                            f,
+                            &f,
                             &r,
                             &grant.id.to_string(),
                         );
@@ -577,7 +540,7 @@ async fn grants_matrix() {
                         scenario,
                         role,
                     },
-                    expected(t, action, role, f),
+                    predicted(t, action, role, &f).status,
                     &r,
                     "",
                 );
@@ -602,10 +565,27 @@ async fn role_invites_matrix() {
                     _ => format!("guest-{}-{}@example.test", role.name(), event.id),
                 };
                 let invite = invite(&c.app, &owner, &event, &email, "coorganizer").await;
-                let f = Facts {
-                    invitee: to_caller,
-                    ..Facts::default()
-                };
+                let stored = open_event_server::db::entities::role_invite::Entity::find_by_id(
+                    invite["data"]["id"]
+                        .as_str()
+                        .unwrap()
+                        .parse::<i64>()
+                        .unwrap(),
+                )
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap();
+                let f = Facts::from_iter([
+                    (
+                        "invitee",
+                        actor
+                            .as_ref()
+                            .is_some_and(|a| a.email.to_lowercase() == stored.email),
+                    ),
+                    ("invite-pending", stored.status == "pending"),
+                    ("below-owner", true),
+                ]);
                 let token = c.token(&actor);
                 let tok = token.as_deref();
                 let id = invite["data"]["id"].as_str().unwrap().to_owned();
@@ -628,7 +608,7 @@ async fn role_invites_matrix() {
                                 role,
                             },
                             t,
-                            f,
+                            &f,
                             &r,
                             &id,
                         );
@@ -659,7 +639,8 @@ async fn role_invites_matrix() {
                                 role_name,
                             )
                             .await;
-                            let f = Facts { asks_owner, ..f };
+                            let mut f = f.clone();
+                            f.set("below-owner", !asks_owner);
                             let label = format!("{scenario}:{role_name}");
                             c.record(
                                 Key {
@@ -668,7 +649,7 @@ async fn role_invites_matrix() {
                                     scenario: &label,
                                     role,
                                 },
-                                expected(t, action, role, f),
+                                predicted(t, action, role, &f).status,
                                 &r,
                                 "",
                             );
@@ -690,7 +671,7 @@ async fn role_invites_matrix() {
                         scenario,
                         role,
                     },
-                    expected(t, action, role, f),
+                    predicted(t, action, role, &f).status,
                     &r,
                     "",
                 );

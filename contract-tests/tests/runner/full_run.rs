@@ -8,7 +8,7 @@ use std::{
 };
 
 use open_event_contract_tests::runner::{
-    plan,
+    kinds, plan,
     report::{RowOutcome, console, markdown},
     spec::Spec,
 };
@@ -98,23 +98,36 @@ async fn the_whole_plan_passes_and_covers_every_status_and_permission_row() {
     assert_eq!(rows_uncovered, 0);
     assert!(rows_failed <= 1, "{:?}", report.row_counts());
 
-    // Every role meets every resource in the matrix.
+    // Every role meets every resource of the server in the matrix, and
+    // every resource has a kind.
     let md = markdown::render(&report);
-    for resource in ["event", "user", "role", "users-events-roles", "role-invite"] {
+    let registry = kinds::registry();
+    for res in registry.all() {
+        let resource = res.type_name();
         assert!(md.contains(&format!("\n### {resource}\n")), "{resource}");
+        assert!(kinds::get(resource).is_some(), "no kind for {resource}");
     }
 
     // Chains ran for every resource with a full CRUD set.
-    let chains: BTreeSet<&str> = report
+    let chains: BTreeSet<String> = report
         .results
         .iter()
         .filter(|r| r.check.operation_id.starts_with("chain:"))
-        .map(|r| r.check.operation_id.as_str())
+        .map(|r| r.check.operation_id.clone())
         .collect();
-    assert_eq!(
-        chains,
-        BTreeSet::from(["chain:event", "chain:role", "chain:user"])
-    );
+    let crud: BTreeSet<String> = registry
+        .all()
+        .iter()
+        .filter(|r| {
+            use open_event_server::jsonapi::OpKind::*;
+            [List, Create, Get, Update, Delete]
+                .iter()
+                .all(|k| r.operations().iter().any(|o| o.kind == *k))
+        })
+        .map(|r| format!("chain:{}", r.type_name()))
+        .collect();
+    assert!(crud.contains("chain:event") && crud.contains("chain:sponsor"));
+    assert_eq!(chains, crud);
 
     if KNOWN_FINDINGS.is_empty() && UNCOVERED.is_empty() {
         assert!(report.success());

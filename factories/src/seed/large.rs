@@ -10,7 +10,6 @@ use chrono::{Duration, NaiveTime, Utc};
 use open_event_server::db::entities::{event, user, users_events_role};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, DatabaseConnection, EntityTrait, QuerySelect, Set,
-    TransactionTrait,
 };
 
 use crate::{
@@ -103,7 +102,7 @@ pub async fn large(db: &DatabaseConnection, seed: u64, n: usize) -> Result<Large
     }
 
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = open_event_server::db::write::begin(db).await?;
     for chunk in users.chunks(CHUNK) {
         let rows = chunk.iter().cloned().map(|m| {
             let mut am = user::ActiveModel::from(m).reset_all();

@@ -3,7 +3,7 @@
 //! `application/vnd.api+json`); errors are JSON:API.
 
 use poem_openapi::{Object, OpenApi, param::Header, payload::Json};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
 use super::ApiTags;
 use crate::{
@@ -217,7 +217,7 @@ impl AuthApi {
         let claims = state
             .jwt
             .verify(token_from_header(&header)?, TokenType::Refresh)?;
-        let user = load_active_user(&state, claims.identity, claims.ver).await?;
+        let user = load_active_user(&state.db, claims.identity, claims.ver).await?;
         Ok(Json(AccessToken {
             access_token: state
                 .jwt
@@ -297,7 +297,7 @@ impl AuthApi {
             &body.data.token,
             Purpose::VerifyEmail,
         )?;
-        let txn = state.db.begin().await?;
+        let txn = crate::db::write::begin(&state.db).await?;
         let user = user::Entity::find_by_id(payload.uid)
             .one(&txn)
             .await?
@@ -328,7 +328,7 @@ impl AuthApi {
         if let Some(user) = db::users::by_email(&state.db, &body.data.email).await?
             && !user.is_verified
         {
-            crate::auth::one_time::send_verification(&state, &user).await?;
+            crate::resources::user::send_verification(&state, &user).await?;
         }
         Ok(message(
             "If the address is registered and unverified, a verification mail is on its way",
@@ -401,7 +401,7 @@ impl AuthApi {
             Purpose::ResetPassword,
         )?;
         check_new_password(&body.data.password, "/data/password")?;
-        let txn = state.db.begin().await?;
+        let txn = crate::db::write::begin(&state.db).await?;
         let user = user::Entity::find_by_id(payload.uid)
             .one(&txn)
             .await?

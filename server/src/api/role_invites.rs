@@ -97,6 +97,6 @@ impl RoleInvitesApi {
         let grants = &Meta::<UsersEventsRoleResource>::new();
         let by_id = Condition::all().add(users_events_role::Column::Id.eq(grant.id));
         let doc = ops::get(&state, &caller, req, grants, by_id).await?;
-        Ok(JsonApi(Doc::new(doc)))
+        Ok(JsonApi(Doc::new(doc.to_value())))
     }
 }

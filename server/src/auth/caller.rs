@@ -10,10 +10,10 @@ use poem_openapi::{
     ApiExtractor, ApiExtractorType, ExtractParamOptions,
     registry::{MetaSecurityScheme, Registry},
 };
-use sea_orm::EntityTrait;
+use sea_orm::{DatabaseConnection, EntityTrait};
 
 use super::jwt::{TokenType, token_from_header};
-use crate::{db::entities::user, error::ApiError, state::AppState};
+use crate::{auth::jwt::JwtKeys, db::entities::user, error::ApiError};
 
 /// The security scheme name in the spec.
 pub const SCHEME: &str = "jwt";
@@ -70,7 +70,11 @@ impl Caller {
     }
 
     /// Verifies the request's `Authorization` header, if any.
-    pub async fn from_request(req: &Request, state: &AppState) -> Result<Caller, ApiError> {
+    pub async fn from_request(
+        req: &Request,
+        jwt: &JwtKeys,
+        db: &DatabaseConnection,
+    ) -> Result<Caller, ApiError> {
         let Some(header) = req.headers().get(poem::http::header::AUTHORIZATION) else {
             return Ok(Caller::Anonymous);
         };
@@ -78,8 +82,8 @@ impl Caller {
             .to_str()
             .map_err(|_| ApiError::unauthorized("The Authorization header is not valid text."))?;
         let token = token_from_header(header)?;
-        let claims = state.jwt.verify(token, TokenType::Access)?;
-        let user = load_active_user(state, claims.identity, claims.ver).await?;
+        let claims = jwt.verify(token, TokenType::Access)?;
+        let user = load_active_user(db, claims.identity, claims.ver).await?;
         Ok(Caller::User(Arc::new(CurrentUser {
             user,
             fresh: claims.fresh,
@@ -89,12 +93,12 @@ impl Caller {
 
 /// Loads the token's user; deleted, blocked or revoked → 401.
 pub async fn load_active_user(
-    state: &AppState,
+    db: &DatabaseConnection,
     id: i64,
     token_version: i32,
 ) -> Result<user::Model, ApiError> {
     let user = user::Entity::find_by_id(id)
-        .one(&state.db)
+        .one(db)
         .await?
         .filter(|u| u.deleted_at.is_none())
         .ok_or_else(|| ApiError::unauthorized("The token's user no longer exists."))?;
@@ -133,9 +137,16 @@ fn register_scheme(registry: &mut Registry) {
         });
 }
 
-fn state_of(req: &Request) -> Result<&AppState, ApiError> {
-    req.data::<AppState>()
-        .ok_or_else(|| ApiError::internal("AppState missing from request data"))
+/// Verifies the request's caller with the keys and database the app put in
+/// the request data (see `startup::app_with`).
+async fn caller_of(req: &Request) -> Result<Caller, ApiError> {
+    let jwt = req
+        .data::<Arc<JwtKeys>>()
+        .ok_or_else(|| ApiError::internal("JWT keys missing from request data"))?;
+    let db = req
+        .data::<DatabaseConnection>()
+        .ok_or_else(|| ApiError::internal("database missing from request data"))?;
+    Caller::from_request(req, jwt, db).await
 }
 
 impl<'a> ApiExtractor<'a> for Caller {
@@ -160,7 +171,7 @@ impl<'a> ApiExtractor<'a> for Caller {
         _body: &mut RequestBody,
         _opts: ExtractParamOptions<Self::ParamType>,
     ) -> poem::Result<Self> {
-        Ok(Caller::from_request(req, state_of(req)?).await?)
+        Ok(caller_of(req).await?)
     }
 }
 
@@ -198,7 +209,7 @@ impl<'a> ApiExtractor<'a> for Authenticated {
         _body: &mut RequestBody,
         _opts: ExtractParamOptions<Self::ParamType>,
     ) -> poem::Result<Self> {
-        match Caller::from_request(req, state_of(req)?).await? {
+        match caller_of(req).await? {
             Caller::User(u) => Ok(Authenticated(u)),
             Caller::Anonymous => Err(missing_token().into()),
         }

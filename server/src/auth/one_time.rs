@@ -119,32 +119,6 @@ pub async fn consume(db: &impl ConnectionTrait, payload: &Payload) -> Result<(),
     }
 }
 
-/// Mails a fresh verification link to `user`.
-pub async fn send_verification(
-    state: &crate::state::AppState,
-    user: &crate::db::entities::user::Model,
-) -> Result<(), crate::error::ApiError> {
-    let token = issue(
-        &state.settings.jwt_secret,
-        user.id,
-        &user.email,
-        Purpose::VerifyEmail,
-        user.token_version,
-        state.settings.mail_token_ttl,
-    )?;
-    let link = format!("{}/verify?token={token}", state.settings.frontend_url);
-    crate::db::mail::send(
-        &state.db,
-        &user.email,
-        "verify-email",
-        "Confirm your email address",
-        format!("Open {link} to confirm your email address."),
-        Some(token),
-    )
-    .await?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@ use chrono::Utc;
 use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, Set, TransactionTrait,
+    EntityTrait, Set,
 };
 
 use super::{entities::event, roles};
@@ -36,7 +36,7 @@ pub async fn create_with_owner(
     mut am: event::ActiveModel,
     owner_id: i64,
 ) -> Result<event::Model, DbErr> {
-    let txn = db.begin().await?;
+    let txn = super::write::begin(db).await?;
     if am.identifier.is_not_set() {
         am.identifier = Set(new_identifier());
     }

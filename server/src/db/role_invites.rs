@@ -77,7 +77,7 @@ pub async fn accept<C: ConnectionTrait + TransactionTrait>(
     invite: role_invite::Model,
     user: user::Model,
 ) -> Result<users_events_role::Model, AcceptError> {
-    let txn = db.begin().await?;
+    let txn = super::write::begin(db).await?;
     let live = event::Entity::find_by_id(invite.event_id)
         .one(&txn)
         .await?

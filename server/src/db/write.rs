@@ -9,9 +9,23 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter,
+    QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
+
+/// Starts a write transaction. On SQLite it takes the write lock up front
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes
+/// fails at once with `SQLITE_BUSY_SNAPSHOT` when another connection or
+/// process wrote in between, whatever the busy timeout; an immediate one
+/// waits for the lock (up to the busy timeout) instead. Other databases
+/// start an ordinary transaction.
+pub async fn begin<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
+}
 
 /// Inserts a row and returns the stored model (with its id).
 pub async fn insert<A>(

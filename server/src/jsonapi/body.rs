@@ -414,6 +414,14 @@ fn check_value(field: &Field, value: &Value) -> Result<AttrValue, String> {
                 Err(format!("`{name}` must be one of: {}.", values.join(", ")))
             }
         }
+        FieldKind::Format(format) => {
+            let s = string()?;
+            if format.accepts(s) {
+                Ok(AttrValue::Str(s.to_owned()))
+            } else {
+                Err(format!("`{name}` must be {}.", format.hint()))
+            }
+        }
         FieldKind::Timezone => {
             let s = string()?;
             s.parse::<chrono_tz::Tz>()

@@ -34,6 +34,7 @@ use super::{
     Update as UpdateDoc, ops,
     payload::JSONAPI_MEDIA_TYPE,
     registry::DynResource,
+    render::Json,
     resource::{OpKind, Relationship, Resource},
     schema::{RelDoc, RelInput, reference},
 };
@@ -512,11 +513,11 @@ fn state_of(req: &Request) -> Result<&AppState, ApiError> {
         .ok_or_else(|| ApiError::internal("AppState missing from request data"))
 }
 
-fn ok(status: StatusCode, doc: &Value) -> Response {
+fn ok(status: StatusCode, doc: Json) -> Response {
     Response::builder()
         .status(status)
         .content_type(JSONAPI_MEDIA_TYPE)
-        .body(serde_json::to_vec(doc).unwrap_or_default())
+        .body(doc.0)
 }
 
 async fn json_body(req: &mut Request) -> Result<Value, ApiError> {
@@ -530,7 +531,7 @@ async fn json_body(req: &mut Request) -> Result<Value, ApiError> {
 
 async fn handle<R: Resource>(kind: Kind, mut req: Request) -> Result<Response, ApiError> {
     let state = state_of(&req)?.clone();
-    let caller = Caller::from_request(&req, &state).await?;
+    let caller = Caller::from_request(&req, &state.jwt, &state.db).await?;
     let res = erased::<R>();
     let raw = req.raw_path_param("param0").map(str::to_owned);
     let cond = || -> Result<Condition, ApiError> {
@@ -544,7 +545,7 @@ async fn handle<R: Resource>(kind: Kind, mut req: Request) -> Result<Response, A
         Kind::Create => {
             let body = json_body(&mut req).await?;
             let (doc, location) = ops::create::<R>(s, &caller, &req, body).await?;
-            let mut resp = ok(StatusCode::CREATED, &doc);
+            let mut resp = ok(StatusCode::CREATED, doc);
             if let Ok(v) = poem::http::HeaderValue::from_str(&location) {
                 resp.headers_mut().insert(poem::http::header::LOCATION, v);
             }
@@ -564,7 +565,7 @@ async fn handle<R: Resource>(kind: Kind, mut req: Request) -> Result<Response, A
         }
         Kind::Related(rel) => ops::related(s, &caller, &req, res, cond()?, rel).await?,
     };
-    Ok(ok(StatusCode::OK, &doc))
+    Ok(ok(StatusCode::OK, doc))
 }
 
 impl<R: Resource> OpenApi for ResourceApi<R> {

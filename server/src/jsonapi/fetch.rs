@@ -2,7 +2,7 @@
 //! compound documents (`include`), always scoped to what the caller may see.
 //! Each read is one statement ([`super::load`]), plus one per include path.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashSet;
 
 use sea_orm::{
     Condition, ConnectionTrait,
@@ -13,8 +13,8 @@ use serde_json::{Map, Value, json};
 use super::{
     load::{self, Checks, Loaded},
     query::{IncludeTree, JsonApiQuery, SortKey},
-    registry::{BoxFuture, Cx, DynResource},
-    render::{identifier, jsonapi_member, resource_object, self_link},
+    registry::{BoxFuture, Cx, DynResource, Scoped},
+    render::{Json, Sparse, Writer, identifier, jsonapi_member, self_link, write_resource},
     resource::RelKind,
 };
 use crate::error::ApiError;
@@ -71,7 +71,7 @@ pub async fn list_document<C: ConnectionTrait>(
     q: &JsonApiQuery,
     scope: ListScope,
     path: &str,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     let visible = if scope.unscoped {
         res.live(Condition::all())
     } else {
@@ -94,30 +94,36 @@ pub async fn list_document<C: ConnectionTrait>(
     }
     let checks = Checks {
         action: None,
-        total: true,
+        total: Some(cond.clone()),
     };
     let (rows, total) = load::rows(db, res, cx.caller, stmt, checks).await?;
     let count = match total {
         Some(n) => n,
-        // An empty page: the window count is unknown unless it is page 1.
+        // An empty page: the count came with no row; it is 0 on page 1.
         None if q.page_number <= 1 || q.page_size == 0 => 0,
         None => count(db, res, cond).await?,
     };
-    let mut data: Vec<Value> = rows
-        .iter()
-        .map(|r| resource_object(res, &r.row, &r.hidden, &q.fields))
-        .collect();
-    let included = include(db, cx, res, &rows, &mut data, &q.include, &q.fields).await?;
-    let mut doc = json!({
-        "data": data,
-        "meta": {"count": count},
-        "links": pagination_links(path, q, count),
-        "jsonapi": jsonapi_member(),
-    });
-    if !q.include.0.is_empty() {
-        doc["included"] = Value::Array(included);
+    let mut included = Included::default();
+    let links = include(db, cx, res, &rows, &q.include, &q.fields, &mut included).await?;
+    let mut w = Writer::new();
+    w.raw("{").key("data").raw("[");
+    for (i, (row, links)) in rows.iter().zip(&links).enumerate() {
+        if i > 0 {
+            w.raw(",");
+        }
+        write_resource(&mut w, res, &row.row, &row.hidden, &q.fields, links);
     }
-    Ok(doc)
+    w.raw("],").key("meta").value(&json!({"count": count}));
+    w.raw(",")
+        .key("links")
+        .value(&pagination_links(path, q, count));
+    w.raw(",").key("jsonapi").value(&jsonapi_member());
+    if !q.include.0.is_empty() {
+        w.raw(",").key("included");
+        included.write(&mut w);
+    }
+    w.raw("}");
+    Ok(w.finish())
 }
 
 #[derive(Debug, sea_orm::FromQueryResult)]
@@ -152,25 +158,30 @@ pub async fn single_document<C: ConnectionTrait>(
     res: &dyn DynResource,
     loaded: Loaded,
     q: &JsonApiQuery,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     let rows = [loaded];
-    let mut data = vec![resource_object(
+    let mut included = Included::default();
+    let links = include(db, cx, res, &rows, &q.include, &q.fields, &mut included).await?;
+    let row = &rows[0];
+    let mut w = Writer::new();
+    w.raw("{").key("data");
+    write_resource(
+        &mut w,
         res,
-        &rows[0].row,
-        &rows[0].hidden,
+        &row.row,
+        &row.hidden,
         &q.fields,
-    )];
-    let included = include(db, cx, res, &rows, &mut data, &q.include, &q.fields).await?;
-    let self_url = self_link(res, &rows[0].id.to_string());
-    let mut doc = json!({
-        "data": data.pop().unwrap_or(Value::Null),
-        "links": {"self": self_url},
-        "jsonapi": jsonapi_member(),
-    });
+        links.first().map(Vec::as_slice).unwrap_or_default(),
+    );
+    w.raw(",").key("links").raw("{").key("self");
+    w.string(&self_link(res, &row.id.to_string())).raw("}");
+    w.raw(",").key("jsonapi").value(&jsonapi_member());
     if !q.include.0.is_empty() {
-        doc["included"] = Value::Array(included);
+        w.raw(",").key("included");
+        included.write(&mut w);
     }
-    Ok(doc)
+    w.raw("}");
+    Ok(w.finish())
 }
 
 /// The linkage document of relationship `rel` of a loaded row.
@@ -180,7 +191,7 @@ pub async fn linkage_document<C: ConnectionTrait>(
     res: &dyn DynResource,
     loaded: &Loaded,
     rel: &str,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     let r = res.relationship(rel).ok_or_else(|| {
         ApiError::not_found(format!(
             "`{}` has no relationship `{rel}`.",
@@ -189,33 +200,20 @@ pub async fn linkage_document<C: ConnectionTrait>(
     })?;
     let target = r.target();
     let rows = related_rows(db, cx, std::slice::from_ref(loaded), r.kind, target).await?;
-    let data = match r.kind {
-        RelKind::BelongsTo { .. } => rows
-            .first()
-            .map(|t| identifier(target.type_name(), &t.id.to_string()))
-            .unwrap_or(Value::Null),
-        RelKind::HasMany { .. } => Value::Array(
-            rows.iter()
-                .map(|t| identifier(target.type_name(), &t.id.to_string()))
-                .collect(),
-        ),
-    };
+    let data = linkage(loaded, r.kind, target, &rows);
     let base = self_link(res, &loaded.id.to_string());
-    Ok(json!({
+    Ok(Json::from_value(&json!({
         "links": {"self": format!("{base}/relationships/{rel}"), "related": format!("{base}/{rel}")},
         "data": data,
         "jsonapi": jsonapi_member(),
-    }))
+    })))
 }
 
 /// The condition selecting the targets of relationship `kind` for `rows`.
 pub fn related_condition(rows: &[Loaded], kind: RelKind, target: &dyn DynResource) -> Condition {
     match kind {
         RelKind::BelongsTo { fk } => {
-            let ids: Vec<i64> = rows
-                .iter()
-                .filter_map(|r| r.row.get(fk).and_then(Value::as_i64))
-                .collect();
+            let ids: Vec<i64> = rows.iter().filter_map(|r| r.row.fk(fk)).collect();
             Condition::all().add(Expr::col((target.table(), "id")).is_in(ids))
         }
         RelKind::HasMany { fk } => {
@@ -246,75 +244,103 @@ async fn related_rows<C: ConnectionTrait>(
         .0)
 }
 
+/// The linkage `data` of `row`'s relationship from the loaded targets
+/// (only targets the caller may see appear).
+fn linkage(row: &Loaded, kind: RelKind, target: &dyn DynResource, trows: &[Loaded]) -> Value {
+    match kind {
+        RelKind::BelongsTo { fk } => row
+            .row
+            .fk(fk)
+            .filter(|id| trows.iter().any(|t| t.id == *id))
+            .map(|id| identifier(target.type_name(), &id.to_string()))
+            .unwrap_or(Value::Null),
+        RelKind::HasMany { fk } => Value::Array(
+            trows
+                .iter()
+                .filter(|t| t.row.fk(fk) == Some(row.id) || has_fk_value(target, t, fk, row.id))
+                .map(|t| identifier(target.type_name(), &t.id.to_string()))
+                .collect(),
+        ),
+    }
+}
+
+/// Whether the target row's `fk` column (a field or a to-one key) holds `id`.
+fn has_fk_value(target: &dyn DynResource, t: &Loaded, fk: &str, id: i64) -> bool {
+    target
+        .fields()
+        .iter()
+        .position(|f| f.column == fk)
+        .and_then(|i| t.row.values.get(i))
+        .and_then(Value::as_i64)
+        == Some(id)
+}
+
+/// The linkage of the included relationships of one row: `(name, data)`.
+type Links = Vec<(&'static str, Value)>;
+
+/// The compound document's `included` objects, each once.
+#[derive(Default)]
+struct Included {
+    seen: HashSet<(&'static str, i64)>,
+    objects: Writer,
+    count: usize,
+}
+
+impl Included {
+    fn add(
+        &mut self,
+        res: &dyn DynResource,
+        row: &Loaded,
+        fields: &Sparse,
+        links: &[(&'static str, Value)],
+    ) {
+        if !self.seen.insert((res.type_name(), row.id)) {
+            return;
+        }
+        if self.count > 0 {
+            self.objects.raw(",");
+        }
+        self.count += 1;
+        write_resource(&mut self.objects, res, &row.row, &row.hidden, fields, links);
+    }
+
+    fn write(self, w: &mut Writer) {
+        w.raw("[");
+        w.raw(std::str::from_utf8(&self.objects.finish().0).unwrap_or_default());
+        w.raw("]");
+    }
+}
+
+/// Loads the include tree below `rows`: adds the related objects to
+/// `included` and returns, per row, the linkage of its included
+/// relationships. One statement per include path.
 fn include<'a, C: ConnectionTrait>(
     db: &'a C,
     cx: &'a Cx<'a>,
     res: &'a dyn DynResource,
     rows: &'a [Loaded],
-    objects: &'a mut [Value],
     tree: &'a IncludeTree,
-    fields: &'a HashMap<String, Vec<String>>,
-) -> BoxFuture<'a, Result<Vec<Value>, ApiError>> {
+    fields: &'a Sparse,
+    included: &'a mut Included,
+) -> BoxFuture<'a, Result<Vec<Links>, ApiError>> {
     Box::pin(async move {
-        let mut out = Vec::new();
-        let mut seen = HashSet::new();
+        let mut links: Vec<Links> = vec![Vec::new(); rows.len()];
         for (rel_name, subtree) in &tree.0 {
             let Some(rel) = res.relationship(rel_name) else {
                 continue;
             };
             let target = rel.target();
             let trows = related_rows(db, cx, rows, rel.kind, target).await?;
-            link_data(rows, objects, rel_name, rel.kind, target, &trows);
-            let mut tobjects: Vec<Value> = trows
-                .iter()
-                .map(|r| resource_object(target, &r.row, &r.hidden, fields))
-                .collect();
-            let nested = include(db, cx, target, &trows, &mut tobjects, subtree, fields).await?;
-            for obj in tobjects.into_iter().chain(nested) {
-                let key = (obj["type"].to_string(), obj["id"].to_string());
-                if seen.insert(key) {
-                    out.push(obj);
-                }
+            for (row, row_links) in rows.iter().zip(links.iter_mut()) {
+                row_links.push((rel.name, linkage(row, rel.kind, target, &trows)));
+            }
+            let nested = include(db, cx, target, &trows, subtree, fields, included).await?;
+            for (t, t_links) in trows.iter().zip(&nested) {
+                included.add(target, t, fields, t_links);
             }
         }
-        Ok(out)
+        Ok(links)
     })
-}
-
-/// Fills `relationships.<rel>.data` of each object from the loaded targets.
-fn link_data(
-    rows: &[Loaded],
-    objects: &mut [Value],
-    rel: &str,
-    kind: RelKind,
-    target: &dyn DynResource,
-    trows: &[Loaded],
-) {
-    let by_id: BTreeMap<i64, &Loaded> = trows.iter().map(|t| (t.id, t)).collect();
-    for (row, obj) in rows.iter().zip(objects.iter_mut()) {
-        let data = match kind {
-            RelKind::BelongsTo { fk } => row
-                .row
-                .get(fk)
-                .and_then(Value::as_i64)
-                .filter(|id| by_id.contains_key(id))
-                .map(|id| identifier(target.type_name(), &id.to_string()))
-                .unwrap_or(Value::Null),
-            RelKind::HasMany { fk } => Value::Array(
-                trows
-                    .iter()
-                    .filter(|t| t.row.get(fk).and_then(Value::as_i64) == Some(row.id))
-                    .map(|t| identifier(target.type_name(), &t.id.to_string()))
-                    .collect(),
-            ),
-        };
-        if let Some(Value::Object(rels)) = obj.get_mut("relationships") {
-            let entry = rels
-                .entry(rel.to_owned())
-                .or_insert_with(|| Value::Object(Map::new()));
-            entry["data"] = data;
-        }
-    }
 }
 
 fn pagination_links(path: &str, q: &JsonApiQuery, count: u64) -> Value {

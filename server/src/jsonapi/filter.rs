@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use serde_json::Value as Json;
 
-use super::registry::Cx;
+use super::registry::{Cx, Scoped};
 use super::{
     registry::DynResource,
     resource::{Field, FieldKind, RelKind},
@@ -43,6 +43,14 @@ pub fn simple_filter(
     raw: &str,
     res: &dyn DynResource,
 ) -> Result<Condition, ApiError> {
+    if let Some(fk) = to_one_fk(res, name) {
+        let val = if raw == "null" {
+            Json::Null
+        } else {
+            Json::String(raw.to_owned())
+        };
+        return by_linked_id(res, fk, name, "eq", &val).map_err(|e| e.at_parameter(key));
+    }
     let field = queryable_field(res, name).map_err(|e| e.at_parameter(key))?;
     let col = column(res, field);
     if raw == "null" && !matches!(field.kind, FieldKind::Str { .. } | FieldKind::Text { .. }) {
@@ -135,6 +143,12 @@ fn leaf(
     if op == "has" || op == "any" {
         return relationship_filter(map, res, cx, name, op, depth);
     }
+    if let Some(fk) = to_one_fk(res, name) {
+        let val = map
+            .get("val")
+            .ok_or_else(|| bad(format!("The filter on `{name}` needs `val`.")))?;
+        return by_linked_id(res, fk, name, op, val);
+    }
     let field = queryable_field(res, name)?;
     let col = column(res, field);
     if let Some(other) = map.get("field") {
@@ -192,6 +206,59 @@ fn leaf(
             _ => return Err(bad(format!("`between` on `{name}` takes [low, high]."))),
         },
         other => return Err(bad(format!("Unknown filter operator `{other}`."))),
+    };
+    Ok(Condition::all().add(expr))
+}
+
+/// The foreign key of a to-one relationship called `name`.
+fn to_one_fk(res: &dyn DynResource, name: &str) -> Option<&'static str> {
+    match res.relationship(name)?.kind {
+        super::resource::RelKind::BelongsTo { fk } => Some(fk),
+        super::resource::RelKind::HasMany { .. } => None,
+    }
+}
+
+fn linked_id(name: &str, val: &Json) -> Result<i64, ApiError> {
+    match val {
+        Json::Number(n) => n.as_i64(),
+        Json::String(s) => s.parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| bad(format!("`{name}` is matched by id: give an id.")))
+}
+
+/// `{"name": "<to-one relationship>", "op": "eq", "val": "<id>"}`: the
+/// related object's id (also `ne`, `in_`, `notin_`, `is_`/`isnot` null).
+fn by_linked_id(
+    res: &dyn DynResource,
+    fk: &'static str,
+    name: &str,
+    op: &str,
+    val: &Json,
+) -> Result<Condition, ApiError> {
+    let col = Expr::col((res.table(), fk));
+    let expr = match (op, val) {
+        ("eq" | "is_", Json::Null) => col.is_null(),
+        ("ne" | "isnot", Json::Null) => col.is_not_null(),
+        ("eq", v) => col.eq(linked_id(name, v)?),
+        ("ne", v) => col.ne(linked_id(name, v)?),
+        ("in_" | "notin_", Json::Array(items)) => {
+            let ids = items
+                .iter()
+                .map(|v| linked_id(name, v))
+                .collect::<Result<Vec<_>, _>>()?;
+            if op == "in_" {
+                col.is_in(ids)
+            } else {
+                col.is_not_in(ids)
+            }
+        }
+        _ => {
+            return Err(bad(format!(
+                "`{name}` is a relationship: filter it by id with eq, ne, in_, notin_, is_ or \
+                 isnot, or by its attributes with has."
+            )));
+        }
     };
     Ok(Condition::all().add(expr))
 }

@@ -1,15 +1,17 @@
 //! One statement per read. Rows are selected together with one `CASE`
 //! column per permission rule that matters (the action's rules, and the view
-//! rules when they limit fields) and, for pages, the total count as a window
-//! column. Visibility, matching rules and field limits are computed by the
-//! database in the same statement that loads the rows.
+//! rules when they limit fields) and, for pages, the total count as an
+//! uncorrelated scalar subquery (computed once; `COUNT(*) OVER ()` made
+//! SQLite materialize and sort every matching row: 13× slower on a page of
+//! 20 out of 500). Visibility, matching rules and field limits are computed
+//! by the database in the same statement that loads the rows.
 
 use sea_orm::{
-    ConnectionTrait, DbErr, QueryResult,
-    sea_query::{Alias, Asterisk, Expr, Query, SelectStatement},
+    Condition as Sql, ConnectionTrait, DbErr, QueryResult,
+    sea_query::{Alias, Asterisk, Expr, Query, SelectStatement, SimpleExpr},
 };
 
-use super::{registry::DynResource, resource::Row};
+use super::{registry::DynResource, resource::Record};
 use crate::{
     auth::Caller,
     permissions::{Action, Fields, Rule, engine},
@@ -19,7 +21,7 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// The row (snake_case column keys).
-    pub row: Row,
+    pub row: Record,
     /// Its id.
     pub id: i64,
     /// Attributes the caller may not see (from the view rules' field limits).
@@ -29,12 +31,13 @@ pub struct Loaded {
 }
 
 /// What to compute beside the rows.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Checks {
     /// An action whose matching rules to report.
     pub action: Option<Action>,
-    /// Report the total count (window column) for pagination.
-    pub total: bool,
+    /// Count all rows matching this condition (the page's, before
+    /// pagination), for `meta.count`.
+    pub total: Option<Sql>,
 }
 
 /// `SELECT <table>.* FROM <table>`.
@@ -101,18 +104,21 @@ pub async fn rows_with<C: ConnectionTrait, T>(
             stmt.expr_as(e, Alias::new(format!("oe_a{i}")));
         }
     }
-    if checks.total {
-        stmt.expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("oe_total"));
+    let counting = checks.total.is_some();
+    if let Some(cond) = checks.total {
+        let count = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from(Alias::new(res.table()))
+            .cond_where(cond)
+            .to_owned();
+        stmt.expr_as(SimpleExpr::from(count), Alias::new("oe_total"));
     }
     let results = db.query_all(&stmt).await?;
     let mut total = None;
     let mut out = Vec::with_capacity(results.len());
     for r in &results {
         let row = res.row(r)?;
-        let id = row
-            .get("id")
-            .and_then(serde_json::Value::as_i64)
-            .ok_or_else(|| DbErr::Custom(format!("{} row without an id", res.type_name())))?;
+        let id = row.id;
         let mut hidden = Vec::new();
         if limits {
             let mut matched = Vec::new();
@@ -134,7 +140,7 @@ pub async fn rows_with<C: ConnectionTrait, T>(
                 rules.push(*rule);
             }
         }
-        if checks.total && total.is_none() {
+        if counting && total.is_none() {
             total = Some(u64::try_from(r.try_get::<i64>("", "oe_total")?).unwrap_or(0));
         }
         out.push((

@@ -21,7 +21,8 @@ pub use endpoints::{Guarded, ResourceApi};
 pub use payload::{Created, JSONAPI_MEDIA_TYPE, JsonApi, JsonApiBody};
 pub use registry::{Cx, DynResource, Meta, Registry};
 pub use resource::{
-    Access, Field, FieldKind, Op, OpKind, RelKind, Relationship, Resource, Row, Tag, meta,
+    Access, Field, FieldKind, Format, Op, OpKind, Record, RelKind, Relationship, Resource, Row,
+    Tag, meta,
 };
 pub use schema::{Collection, Create, Doc, MetaDoc, Single, Update};
 

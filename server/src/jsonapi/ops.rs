@@ -18,8 +18,8 @@ use super::{
     fetch::{self, ListScope},
     load::{self, Checks, Loaded},
     query::{JsonApiQuery, QueryKind},
-    registry::{Cx, DynResource, Meta},
-    render::{meta_document, self_link},
+    registry::{Cx, DynResource, Meta, Scoped},
+    render::{Json, meta_document, self_link},
     resource::{RelKind, Relationship, Resource},
 };
 use crate::{
@@ -74,7 +74,7 @@ pub fn query(
 
 #[cfg(feature = "faults")]
 fn dropped(state: &AppState, res: &dyn DynResource, action: Action) -> bool {
-    state.settings.faults.drops(res.type_name(), action)
+    state.settings.faults.drops(res.type_name(), action.name())
 }
 
 /// Loads the object of `res` addressed by `cond` for `action`, in one
@@ -123,7 +123,7 @@ async fn authorize_with<T>(
         .limit(1);
     let checks = Checks {
         action: Some(action),
-        total: false,
+        total: None,
     };
     let (mut rows, _) = load::rows_with(&state.db, res, caller, stmt, checks, typed).await?;
     let (loaded, model) = rows.pop().ok_or_else(|| {
@@ -285,7 +285,7 @@ pub async fn list(
     req: &Request,
     res: &dyn DynResource,
     within: Condition,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     if caller.user_id().is_none() && res.permissions().requires_auth(Action::List) {
         return Err(unauthenticated());
     }
@@ -307,7 +307,7 @@ pub async fn get(
     req: &Request,
     res: &dyn DynResource,
     cond: Condition,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     let loaded = authorize(state, caller, res, Action::View, cond).await?;
     let cx = cx(state, caller);
     let q = query(req, &cx, res, QueryKind::Detail)?;
@@ -321,7 +321,7 @@ pub async fn create<R: Resource>(
     caller: &Caller,
     req: &Request,
     doc: Value,
-) -> Result<(Value, String), ApiError> {
+) -> Result<(Json, String), ApiError> {
     let res = &Meta::<R>::new();
     if caller.user_id().is_none() && R::PERMISSIONS.requires_auth(Action::Create) {
         return Err(unauthenticated());
@@ -390,7 +390,7 @@ pub async fn update<R: Resource>(
     req: &Request,
     cond: Condition,
     doc: Value,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     let res = &Meta::<R>::new();
     let (loaded, current) = authorize_model::<R>(state, caller, Action::Update, cond).await?;
     let parsed = body::parse(doc, res, Mode::Update(&loaded.id.to_string()))?;
@@ -407,7 +407,7 @@ pub async fn delete<R: Resource>(
     caller: &Caller,
     req: &Request,
     cond: Condition,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     let res = &Meta::<R>::new();
     let loaded = authorize(state, caller, res, Action::Delete, cond).await?;
     query(req, &cx(state, caller), res, QueryKind::Linkage)?;
@@ -428,7 +428,7 @@ pub async fn linkage(
     res: &dyn DynResource,
     cond: Condition,
     rel: &str,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     let loaded = authorize(state, caller, res, Action::View, cond).await?;
     let cx = cx(state, caller);
     query(req, &cx, res, QueryKind::Linkage)?;
@@ -444,7 +444,7 @@ pub async fn set_linkage<R: Resource>(
     cond: Condition,
     rel: &'static str,
     doc: Value,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     let res = &Meta::<R>::new();
     let (loaded, current) = authorize_model::<R>(state, caller, Action::Update, cond).await?;
     let cx = cx(state, caller);
@@ -471,7 +471,7 @@ pub async fn related(
     res: &dyn DynResource,
     cond: Condition,
     rel: &Relationship,
-) -> Result<Value, ApiError> {
+) -> Result<Json, ApiError> {
     let parent = authorize(state, caller, res, Action::View, cond).await?;
     let target = rel.target();
     match rel.kind {
@@ -480,7 +480,7 @@ pub async fn related(
             list(state, caller, req, target, within).await
         }
         RelKind::BelongsTo { fk } => {
-            let id = parent.row.get(fk).and_then(Value::as_i64).ok_or_else(|| {
+            let id = parent.row.fk(fk).ok_or_else(|| {
                 ApiError::not_found(format!("This {} has no {}.", res.type_name(), rel.name))
             })?;
             let by_id = Condition::all().add(Expr::col((target.table(), "id")).eq(id));

@@ -6,9 +6,11 @@
 use std::{future::Future, marker::PhantomData, pin::Pin};
 
 use sea_orm::{
-    Condition, DbErr, FromQueryResult, QueryResult,
+    Condition,
     sea_query::{Expr, ExprTrait},
 };
+
+pub use crate::model::{DynResource, Registry};
 
 use super::resource::{Field, Op, Relationship, Resource, Row};
 use crate::{auth::Caller, permissions::Table};
@@ -16,47 +18,8 @@ use crate::{auth::Caller, permissions::Table};
 /// A boxed future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// A resource seen without its Rust types.
-pub trait DynResource: Send + Sync {
-    /// JSON:API type.
-    fn type_name(&self) -> &'static str;
-    /// URL plural.
-    fn plural(&self) -> &'static str;
-    /// Component schema prefix.
-    fn schema(&self) -> &'static str;
-    /// Table name.
-    fn table(&self) -> &'static str;
-    /// Attributes.
-    fn fields(&self) -> &'static [Field];
-    /// Relationships.
-    fn relationships(&self) -> &'static [Relationship];
-    /// Soft delete.
-    fn soft_delete(&self) -> bool;
-    /// The permission table.
-    fn permissions(&self) -> &'static Table;
-    /// The generic operations exposed.
-    fn operations(&self) -> &'static [Op];
-    /// The path parameter naming one object.
-    fn id_param(&self) -> &'static str;
-    /// The spec tag.
-    fn tag(&self) -> &'static str;
-    /// The handbook section title.
-    fn title(&self) -> &'static str;
-    /// A selected row (`SELECT <table>.*, …`) as a [`Row`].
-    fn row(&self, result: &QueryResult) -> Result<Row, DbErr>;
-    /// Registers its document schemas in the spec.
-    fn register_schemas(&self, registry: &mut poem_openapi::registry::Registry);
-
-    /// A field by API name.
-    fn field(&self, name: &str) -> Option<&'static Field> {
-        self.fields().iter().find(|f| f.name == name)
-    }
-
-    /// A relationship by name.
-    fn relationship(&self, name: &str) -> Option<&'static Relationship> {
-        self.relationships().iter().find(|r| r.name == name)
-    }
-
+/// The caller-dependent row scopes of a resource, from its permission table.
+pub trait Scoped: DynResource {
     /// Visible rows for the caller, without the soft-delete filter.
     fn visible(&self, caller: &Caller) -> Condition {
         crate::permissions::engine::condition(
@@ -95,6 +58,8 @@ pub trait DynResource: Send + Sync {
     }
 }
 
+impl<T: DynResource + ?Sized> Scoped for T {}
+
 /// The erased form of `R`.
 pub struct Meta<R>(PhantomData<fn() -> R>);
 
@@ -111,7 +76,7 @@ impl<R> Default for Meta<R> {
     }
 }
 
-/// Serializes a model into a row (the one place a model becomes JSON).
+/// Serializes a model into a [`Row`] (column → value).
 pub fn to_row<M: serde::Serialize>(model: &M) -> Row {
     match serde_json::to_value(model) {
         Ok(serde_json::Value::Object(map)) => map,
@@ -156,46 +121,14 @@ impl<R: Resource> DynResource for Meta<R> {
     fn title(&self) -> &'static str {
         R::TITLE
     }
-    fn row(&self, result: &QueryResult) -> Result<Row, DbErr> {
+    fn columns(&self, result: &sea_orm::QueryResult) -> Result<Row, sea_orm::DbErr> {
+        use sea_orm::FromQueryResult;
         Ok(to_row(&R::Model::from_query_result(result, "")?))
     }
     fn register_schemas(&self, registry: &mut poem_openapi::registry::Registry) {
         use poem_openapi::types::Type;
         <super::Doc<R, super::Single>>::register(registry);
         <super::Doc<R, super::Collection>>::register(registry);
-    }
-}
-
-/// The resources of an application, by JSON:API type.
-pub struct Registry {
-    resources: Vec<&'static dyn DynResource>,
-}
-
-impl Registry {
-    /// A registry of `resources` (types must be unique).
-    pub fn new(resources: Vec<&'static dyn DynResource>) -> Self {
-        Registry { resources }
-    }
-
-    /// A resource by JSON:API type.
-    pub fn lookup(&self, type_name: &str) -> Option<&'static dyn DynResource> {
-        self.resources
-            .iter()
-            .copied()
-            .find(|r| r.type_name() == type_name)
-    }
-
-    /// Every resource, in registration order.
-    pub fn all(&self) -> &[&'static dyn DynResource] {
-        &self.resources
-    }
-}
-
-impl std::fmt::Debug for Registry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list()
-            .entries(self.resources.iter().map(|r| r.type_name()))
-            .finish()
     }
 }
 

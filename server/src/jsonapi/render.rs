@@ -1,17 +1,26 @@
-//! Rows → JSON:API resource objects and documents, with relative links.
+//! Rows → JSON:API documents, written straight into a byte buffer (no
+//! intermediate JSON tree): resource objects with relative links, and the
+//! small documents (linkage, meta) that are built as values.
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::{PREFIX, registry::DynResource, resource::Row};
+use super::{PREFIX, registry::DynResource, resource::Record};
 
-/// The id of a row as a JSON:API string id.
-pub fn row_id(row: &Row) -> String {
-    match row.get("id") {
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::String(s)) => s.clone(),
-        _ => String::new(),
+/// A rendered JSON document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Json(pub Vec<u8>);
+
+impl Json {
+    /// A document from a JSON value.
+    pub fn from_value(value: &Value) -> Json {
+        Json(serde_json::to_vec(value).unwrap_or_default())
+    }
+
+    /// The document as a JSON value (tests, embedders).
+    pub fn to_value(&self) -> Value {
+        serde_json::from_slice(&self.0).unwrap_or(Value::Null)
     }
 }
 
@@ -20,63 +29,131 @@ pub fn self_link(res: &dyn DynResource, id: &str) -> String {
     format!("{PREFIX}/{}/{id}", res.plural())
 }
 
-fn wanted(sparse: Option<&Vec<String>>, name: &str) -> bool {
-    sparse.is_none_or(|names| names.iter().any(|n| n == name))
-}
-
-/// Renders one resource object; `fields` holds the sparse fieldsets.
-pub fn resource_object(
-    res: &dyn DynResource,
-    row: &Row,
-    hidden_here: &[&'static str],
-    fields: &HashMap<String, Vec<String>>,
-) -> Value {
-    let id = row_id(row);
-    let sparse = fields.get(res.type_name());
-    let mut attributes = Map::new();
-    for f in res.fields() {
-        if !f.readable() || !wanted(sparse, f.name) || hidden_here.contains(&f.name) {
-            continue;
-        }
-        attributes.insert(
-            f.name.to_owned(),
-            row.get(f.column).cloned().unwrap_or(Value::Null),
-        );
-    }
-    let base = self_link(res, &id);
-    let mut relationships = Map::new();
-    for r in res.relationships() {
-        if !wanted(sparse, r.name) {
-            continue;
-        }
-        relationships.insert(
-            r.name.to_owned(),
-            json!({"links": {
-                "self": format!("{base}/relationships/{}", r.name),
-                "related": format!("{base}/{}", r.name),
-            }}),
-        );
-    }
-    json!({
-        "type": res.type_name(),
-        "id": id,
-        "attributes": attributes,
-        "relationships": relationships,
-        "links": {"self": base},
-    })
-}
-
 /// The `jsonapi` member.
 pub fn jsonapi_member() -> Value {
     json!({"version": "1.0"})
 }
 
 /// `{"meta": {"message": …}}`.
-pub fn meta_document(message: &str) -> Value {
-    json!({"meta": {"message": message}, "jsonapi": jsonapi_member()})
+pub fn meta_document(message: &str) -> Json {
+    Json::from_value(&json!({"meta": {"message": message}, "jsonapi": jsonapi_member()}))
 }
 
 /// A resource identifier.
 pub fn identifier(type_name: &str, id: &str) -> Value {
     json!({"type": type_name, "id": id})
+}
+
+/// Sparse fieldsets: type → the names requested.
+pub type Sparse = HashMap<String, Vec<String>>;
+
+fn wanted(sparse: Option<&Vec<String>>, name: &str) -> bool {
+    sparse.is_none_or(|names| names.iter().any(|n| n == name))
+}
+
+/// A JSON writer over a byte buffer.
+pub struct Writer {
+    buf: Vec<u8>,
+}
+
+impl Writer {
+    /// An empty writer.
+    pub fn new() -> Self {
+        Writer {
+            buf: Vec::with_capacity(1024),
+        }
+    }
+
+    /// Raw JSON text.
+    pub fn raw(&mut self, text: &str) -> &mut Self {
+        self.buf.extend_from_slice(text.as_bytes());
+        self
+    }
+
+    /// A JSON string.
+    pub fn string(&mut self, s: &str) -> &mut Self {
+        // Writing a &str to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut self.buf, s);
+        self
+    }
+
+    /// Any JSON value.
+    pub fn value(&mut self, v: &Value) -> &mut Self {
+        let _ = serde_json::to_writer(&mut self.buf, v);
+        self
+    }
+
+    /// `"key":`.
+    pub fn key(&mut self, key: &str) -> &mut Self {
+        self.string(key).raw(":")
+    }
+
+    /// The document.
+    pub fn finish(self) -> Json {
+        Json(self.buf)
+    }
+}
+
+impl Default for Writer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Writes one resource object: the attributes the caller may see (minus
+/// `hidden`, narrowed by `fields`), relationship links, and the linkage
+/// `data` of the relationships in `links` (the included ones).
+pub fn write_resource(
+    w: &mut Writer,
+    res: &dyn DynResource,
+    row: &Record,
+    hidden: &[&'static str],
+    fields: &Sparse,
+    links: &[(&'static str, Value)],
+) {
+    let id = row.id.to_string();
+    let sparse = fields.get(res.type_name());
+    let base = self_link(res, &id);
+    w.raw("{").key("type").string(res.type_name());
+    w.raw(",").key("id").string(&id);
+    w.raw(",").key("attributes").raw("{");
+    let mut first = true;
+    for (f, v) in res.fields().iter().zip(&row.values) {
+        if !f.readable() || !wanted(sparse, f.name) || hidden.contains(&f.name) {
+            continue;
+        }
+        if !first {
+            w.raw(",");
+        }
+        first = false;
+        w.key(f.name).value(v);
+    }
+    w.raw("},").key("relationships").raw("{");
+    let mut first = true;
+    for r in res.relationships() {
+        if !wanted(sparse, r.name) {
+            continue;
+        }
+        if !first {
+            w.raw(",");
+        }
+        first = false;
+        w.key(r.name).raw("{").key("links").raw("{");
+        w.key("self")
+            .string(&format!("{base}/relationships/{}", r.name));
+        w.raw(",")
+            .key("related")
+            .string(&format!("{base}/{}", r.name));
+        w.raw("}");
+        if let Some((_, data)) = links.iter().find(|(n, _)| *n == r.name) {
+            w.raw(",").key("data").value(data);
+        }
+        w.raw("}");
+    }
+    w.raw("},")
+        .key("links")
+        .raw("{")
+        .key("self")
+        .string(&base)
+        .raw("}}");
 }

@@ -84,6 +84,12 @@ pub fn field_schema(field: &Field) -> MetaSchemaRef {
             s.example = Some(json!("Europe/Berlin"));
             s
         }
+        FieldKind::Format(format) => {
+            let mut s = MetaSchema::new("string");
+            s.pattern = Some(format.pattern().to_owned());
+            s.example = Some(json!(format.example()));
+            s
+        }
         FieldKind::Password => {
             let mut s = MetaSchema::new_with_format("string", "password");
             s.min_length = Some(crate::auth::password::MIN_PASSWORD_LEN);

@@ -24,7 +24,9 @@ use crate::{
         Action::*, Check, Condition, EventLink, Role::*, Rule, Setup, Table, World, nothing,
     },
     resources::{
-        role_invite::RoleInviteResource, user::UserResource,
+        faq::FaqResource, microlocation::MicrolocationResource, role_invite::RoleInviteResource,
+        session_type::SessionTypeResource, social_link::SocialLinkResource,
+        sponsor::SponsorResource, track::TrackResource, user::UserResource,
         users_events_role::UsersEventsRoleResource,
     },
     state::AppState,
@@ -219,6 +221,37 @@ const RELATIONSHIPS: &[Relationship] = &[
         "event_id",
         "Pending and past invites (organizers only; invitees their own).",
     ),
+    Relationship::to_many(
+        "sponsors",
+        meta::<SponsorResource>,
+        "event_id",
+        "The event's sponsors.",
+    ),
+    Relationship::to_many(
+        "tracks",
+        meta::<TrackResource>,
+        "event_id",
+        "The event's tracks.",
+    ),
+    Relationship::to_many(
+        "microlocations",
+        meta::<MicrolocationResource>,
+        "event_id",
+        "The event's rooms and places.",
+    ),
+    Relationship::to_many(
+        "session-types",
+        meta::<SessionTypeResource>,
+        "event_id",
+        "The kinds of session the event offers.",
+    ),
+    Relationship::to_many(
+        "social-links",
+        meta::<SocialLinkResource>,
+        "event_id",
+        "The event's pages elsewhere.",
+    ),
+    Relationship::to_many("faqs", meta::<FaqResource>, "event_id", "The event's FAQs."),
 ];
 
 const OPERATIONS: &[Op] = &[

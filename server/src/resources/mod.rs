@@ -4,43 +4,62 @@
 //! mounts their generated routes.
 
 pub mod event;
+pub mod faq;
+pub mod microlocation;
+pub mod program;
 pub mod role;
 pub mod role_invite;
+pub mod session_type;
+pub mod social_link;
+pub mod sponsor;
+pub mod track;
 pub mod user;
 pub mod users_events_role;
 
 use crate::jsonapi::{Registry, ResourceApi, meta};
 
-/// The generated APIs of every resource (nest further tuples, up to 16
-/// each, as resources are added).
-pub type Apis = (
-    ResourceApi<event::EventResource>,
-    ResourceApi<user::UserResource>,
-    ResourceApi<role::RoleResource>,
-    ResourceApi<users_events_role::UsersEventsRoleResource>,
-    ResourceApi<role_invite::RoleInviteResource>,
-);
+/// Declares the application's resources once: their generated APIs
+/// ([`Apis`], groups of at most 12 so poem-openapi's tuple limit never
+/// binds), the [`registry`] handed to the JSON:API machinery (in handbook
+/// order), and a test that each declaration names real columns.
+macro_rules! resources {
+    ($( ( $($r:ty),* $(,)? ) ),* $(,)?) => {
+        /// The generated APIs of every resource.
+        pub type Apis = ( $( ( $( ResourceApi<$r>, )* ), )* );
 
-/// The generated APIs.
-pub fn apis() -> Apis {
-    (
-        ResourceApi::new(),
-        ResourceApi::new(),
-        ResourceApi::new(),
-        ResourceApi::new(),
-        ResourceApi::new(),
-    )
+        /// The generated APIs.
+        pub fn apis() -> Apis {
+            Default::default()
+        }
+
+        /// Every resource of the application, in handbook order.
+        pub fn registry() -> Registry {
+            Registry::new(vec![ $( $( meta::<$r>(), )* )* ])
+        }
+
+        #[cfg(test)]
+        fn check_all(reg: &Registry) {
+            $( $( tests::check::<$r>(reg); )* )*
+        }
+    };
 }
 
-/// Every resource of the application, in handbook order.
-pub fn registry() -> Registry {
-    Registry::new(vec![
-        meta::<user::UserResource>(),
-        meta::<event::EventResource>(),
-        meta::<role::RoleResource>(),
-        meta::<users_events_role::UsersEventsRoleResource>(),
-        meta::<role_invite::RoleInviteResource>(),
-    ])
+resources! {
+    (
+        user::UserResource,
+        event::EventResource,
+        role::RoleResource,
+        users_events_role::UsersEventsRoleResource,
+        role_invite::RoleInviteResource,
+    ),
+    (
+        sponsor::SponsorResource,
+        track::TrackResource,
+        microlocation::MicrolocationResource,
+        session_type::SessionTypeResource,
+        social_link::SocialLinkResource,
+        faq::FaqResource,
+    ),
 }
 
 #[cfg(test)]
@@ -52,7 +71,7 @@ mod tests {
     use super::*;
     use crate::jsonapi::{RelKind, Resource};
 
-    fn check<R: Resource>(reg: &Registry)
+    pub(super) fn check<R: Resource>(reg: &Registry)
     where
         <R::Entity as EntityTrait>::Column: FromStr,
     {
@@ -85,12 +104,10 @@ mod tests {
     #[test]
     fn declarations_name_real_columns_and_registered_targets() {
         let reg = registry();
-        check::<event::EventResource>(&reg);
-        check::<user::UserResource>(&reg);
-        check::<role::RoleResource>(&reg);
-        check::<users_events_role::UsersEventsRoleResource>(&reg);
-        check::<role_invite::RoleInviteResource>(&reg);
+        super::check_all(&reg);
         let types: HashSet<_> = reg.all().iter().map(|r| r.type_name()).collect();
         assert_eq!(types.len(), reg.all().len());
+        let plurals: HashSet<_> = reg.all().iter().map(|r| r.plural()).collect();
+        assert_eq!(plurals.len(), reg.all().len());
     }
 }

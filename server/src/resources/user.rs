@@ -3,7 +3,7 @@
 use sea_orm::{DbErr, Set, sea_query::ExprTrait};
 
 use crate::{
-    auth::{Caller, one_time::send_verification, password},
+    auth::{Caller, one_time, password},
     db::{self, entities::user},
     error::ApiError,
     jsonapi::{Field, FieldKind::*, Op, OpKind, Relationship, Resource, Tag, meta, ops::WriteCtx},
@@ -32,6 +32,29 @@ pub const SELF_USER: Condition = Condition {
         fails: &[Setup::ObjectUser { caller: false }],
     },
 };
+
+/// Mails a fresh verification link to `user`.
+pub async fn send_verification(state: &AppState, user: &user::Model) -> Result<(), ApiError> {
+    let token = one_time::issue(
+        &state.settings.jwt_secret,
+        user.id,
+        &user.email,
+        one_time::Purpose::VerifyEmail,
+        user.token_version,
+        state.settings.mail_token_ttl,
+    )?;
+    let link = format!("{}/verify?token={token}", state.settings.frontend_url);
+    db::mail::send(
+        &state.db,
+        &user.email,
+        "verify-email",
+        "Confirm your email address",
+        format!("Open {link} to confirm your email address."),
+        Some(token),
+    )
+    .await?;
+    Ok(())
+}
 
 const SELF: Rule = Rule::role(Registered).when(&[&SELF_USER]);
 const NOT_STAFF_FIELDS: Fields = Fields::Except(SUPER_ADMIN_FIELDS);

@@ -178,7 +178,10 @@ pub fn happy_actor(op: &Operation, has_params: bool) -> Actor {
             Security::Optional => Actor::Anyone,
         };
     }
-    let holds = |conds: &[String]| conds.iter().all(|c| c == "event-published");
+    // The happy path's objects are public: the column conditions of the
+    // `anyone` view rules hold on them (a published event).
+    let cat = crate::runner::world::catalogue();
+    let holds = |conds: &[String]| conds.iter().all(|c| cat.holds_when_public(c));
     if !op.requires_auth && rules.iter().any(|(r, c)| r == "anyone" && holds(c)) {
         return Actor::Anyone;
     }
@@ -197,12 +200,14 @@ pub fn happy_actor(op: &Operation, has_params: bool) -> Actor {
     Actor::Registered
 }
 
-/// Whether a registered caller passes only through `self` rules.
+/// Whether a registered caller passes only through rules making the
+/// object their own (`self`).
 pub fn own_only(op: &Operation) -> bool {
+    let cat = crate::runner::world::catalogue();
     let rules = op.allowed_roles();
     rules
         .iter()
-        .any(|(r, c)| r == "registered" && c.iter().any(|c| c == "self"))
+        .any(|(r, c)| r == "registered" && c.iter().any(|c| cat.is_ownership(c)))
         && !rules.iter().any(|(r, _)| EVENT_ROLES.contains(&r.as_str()))
 }
 

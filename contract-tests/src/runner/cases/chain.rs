@@ -2,7 +2,9 @@
 //! view, update, list and delete on `/<plural>` and `/<plural>/{id}`):
 //! create → view (shows what was sent) → update (shows the change) → list
 //! (contains it, following `links.next` page by page) → delete → view is
-//! 404. Every step's response goes through all the response checks.
+//! 404. Every step's response goes through all the response checks. The
+//! create names the required relationships' objects (seeded for the
+//! chain's user, like a happy create).
 //!
 //! The actor is the create operation's happy actor (a registered user
 //! becomes the owner; staff for staff-only resources), or a super admin
@@ -10,7 +12,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Caps, base, body};
+use super::{Caps, base, body, relations};
 use crate::runner::{
     RunnerError,
     check::{self, Expect, Recorder},
@@ -169,7 +171,9 @@ pub async fn run(env: &Env, check: &Check, rec: &mut Recorder) -> Result<(), Run
     };
 
     let attrs = body::happy_attributes(env, &ctx, create, resource, true)?;
-    let doc = json!({"data": {"type": resource, "attributes": attrs}});
+    let mut data = json!({"type": resource, "attributes": attrs});
+    relations::fill(env, &ctx, create, resource, &mut data, Some(&user)).await?;
+    let doc = json!({ "data": data });
     let Some(created) = step
         .send(create, &create.path, Some(doc), check.expected, true)
         .await
@@ -230,7 +234,10 @@ pub async fn run(env: &Env, check: &Check, rec: &mut Recorder) -> Result<(), Run
         );
     }
 
-    let mut page = Some(list.path.clone());
+    // The largest page the API allows, so a long-lived database (an
+    // external server that many runs seeded) is walked in few requests.
+    let sep = if list.path.contains('?') { '&' } else { '?' };
+    let mut page = Some(format!("{}{sep}page%5Bsize%5D=1000", list.path));
     let mut found = false;
     let mut pages = 0;
     while let Some(path) = page.take() {

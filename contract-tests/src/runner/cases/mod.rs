@@ -47,6 +47,8 @@ pub struct Caps {
     pub kinds: Vec<String>,
     /// Resource types the seeder can create soft-deleted.
     pub deletable: Vec<String>,
+    /// Resource types the seeder can make referenced (a hard delete's 409).
+    pub referable: Vec<String>,
     /// Whether tokens can be signed (expired tokens need the secret).
     pub can_sign: bool,
     /// Whether the runner can take a server's database down (in-process

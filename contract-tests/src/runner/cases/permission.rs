@@ -13,8 +13,8 @@
 //! A row is **covered** when some role passes through it in the row's own
 //! world (its allowed case); its checks are that world and the worlds that
 //! break one of its conditions, for every role (its denied cases). A row
-//! with a condition no [builder](crate::runner::world::CONDITIONS) makes, or
-//! that no role can pass, is uncovered. Operations whose state comes from a
+//! with a condition whose world recipe the runner cannot build (see
+//! [`Catalogue::interpret`]), or that no role can pass, is uncovered. Operations whose state comes from a
 //! recipe (the `/v1/auth` helpers) have their rows covered by the recipe's
 //! happy path and its missing-token case.
 
@@ -31,13 +31,10 @@ use crate::runner::{
     oracle::{self, Shape, Tables},
     permissions::{PermissionRow, fields_allow},
     plan::{self, Actor, Check, Scenario},
+    seed::{ObjectState, UserKind},
     spec::{JSONAPI, Operation, Spec, media_essence},
-    world::{self, Given, Layout, Obj},
+    world::{self, Catalogue, Given, Layout, Obj, catalogue},
 };
-
-/// Request facts: a condition that reads the request body, the attribute it
-/// reads and the value that makes it fail.
-pub const REQUEST_FACTS: &[(&str, &str, &str)] = &[("below-owner", "role-name", "owner")];
 
 /// What a permission check of `op` addresses, or why it cannot be built.
 pub fn shape(op: &Operation, spec: &Spec) -> Result<Shape, String> {
@@ -107,7 +104,7 @@ fn scope_rows(op: &Operation, shape: &Shape, tables: &Tables) -> Vec<PermissionR
         rows.extend(via.iter().cloned());
     }
     let viewed: Vec<Obj> = match shape {
-        Shape::Object { obj } | Shape::Token { obj } => vec![*obj],
+        Shape::Object { obj } | Shape::Token { obj, .. } => vec![*obj],
         Shape::Create { rels } => rels.iter().map(|(_, o)| *o).collect(),
         _ => Vec::new(),
     };
@@ -119,22 +116,17 @@ fn scope_rows(op: &Operation, shape: &Shape, tables: &Tables) -> Vec<PermissionR
     rows
 }
 
-fn given_for(row: &PermissionRow) -> (Given, Vec<Given>) {
-    let mut g = Given::NEUTRAL;
+/// The world of a row (its conditions hold, the rest of `names` neutral)
+/// and the worlds breaking exactly one of its conditions.
+fn given_for(row: &PermissionRow, names: &[String]) -> (Given, Vec<Given>) {
+    let mut g = Given::neutral(names.iter().map(String::as_str));
     for c in &row.conditions {
-        if let Some(b) = world::condition(c) {
-            (b.set)(&mut g, true);
-        }
+        g.set(c, true);
     }
     let broken = row
         .conditions
         .iter()
-        .filter_map(|c| world::condition(c))
-        .map(|b| {
-            let mut h = g;
-            (b.set)(&mut h, false);
-            h
-        })
+        .map(|c| g.clone().with(c, false))
         .collect();
     (g, broken)
 }
@@ -142,7 +134,7 @@ fn given_for(row: &PermissionRow) -> (Given, Vec<Given>) {
 /// The object the operation's own rules are about.
 fn ruled(shape: &Shape) -> Option<Obj> {
     match shape {
-        Shape::Object { obj } | Shape::List { obj } | Shape::Token { obj } => Some(*obj),
+        Shape::Object { obj } | Shape::List { obj } | Shape::Token { obj, .. } => Some(*obj),
         Shape::Related { target, .. } => Some(*target),
         Shape::Create { .. } => None,
     }
@@ -200,24 +192,23 @@ pub fn derive(
         Err(why) => return vec![Err(why); n],
     };
     for obj in shape.objects() {
-        if !caps.seeds(obj.kind()) {
-            return vec![Err(format!("no factory seeds `{}`", obj.kind())); n];
+        if !caps.seeds(obj.of) {
+            return vec![Err(format!("no factory seeds `{}`", obj.of)); n];
         }
     }
     let scope = scope_rows(op, &shape, tables);
-    let mut names: Vec<String> = scope
+    let names: Vec<String> = scope
         .iter()
         .flat_map(|r| r.conditions.iter().cloned())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    if let Some(c) = names.iter().find(|c| world::condition(c).is_none()) {
-        return vec![Err(format!("no scenario builder for condition `{c}`")); n];
+    if let Err(why) = interpretable(catalogue(), op, &names) {
+        return vec![Err(why); n];
     }
-    names.sort();
-    let mut givens = BTreeSet::from([Given::NEUTRAL]);
+    let mut givens = BTreeSet::from([Given::neutral(names.iter().map(String::as_str))]);
     for row in &scope {
-        let (g, broken) = given_for(row);
+        let (g, broken) = given_for(row, &names);
         givens.insert(g);
         givens.extend(broken);
     }
@@ -237,12 +228,12 @@ pub fn derive(
     // Case ids per Given, and per row the cases whose role passes through it.
     let mut by_given: BTreeMap<Given, Vec<String>> = BTreeMap::new();
     let mut by_row: Vec<Vec<String>> = vec![Vec::new(); n];
-    let mut push = |given: Given, through: &[usize], case: Case, out: &mut Derived| {
+    let mut push = |given: &Given, through: &[usize], case: Case, out: &mut Derived| {
         let id = plan::case_id(&op.id, &case);
         for i in through {
             by_row[*i].push(id.clone());
         }
-        by_given.entry(given).or_default().push(id);
+        by_given.entry(given.clone()).or_default().push(id);
         out.cases.push(case);
     };
     for given in &givens {
@@ -253,12 +244,12 @@ pub fn derive(
                 Ok(e) => e,
                 Err(why) => return vec![Err(why); n],
             };
-            let facts = ruled.map(|o| layout.facts(o)).unwrap_or_default();
+            let facts = ruled.map_or_else(|| layout.create_facts(), |o| layout.facts(o));
             let through: Vec<usize> = op
                 .permissions
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| oracle::holds(r, role, &facts, layout.asks_owner) == Some(true))
+                .filter(|(_, r)| oracle::holds(r, role, &facts) == Some(true))
                 .map(|(i, _)| i)
                 .collect();
             let holding: Vec<&PermissionRow> =
@@ -284,14 +275,14 @@ pub fn derive(
                 _ => None,
             };
             push(
-                *given,
+                given,
                 &through,
                 Case {
                     status: exp.status,
                     actor: role,
                     scenario: Scenario::Permission {
                         label: label.clone(),
-                        given: *given,
+                        given: given.clone(),
                         present: exp.present,
                         field: None,
                         pointer,
@@ -318,14 +309,14 @@ pub fn derive(
                     (403, Some(format!("/data/attributes/{f}")))
                 };
                 push(
-                    *given,
+                    given,
                     &through,
                     Case {
                         status,
                         actor: role,
                         scenario: Scenario::Permission {
                             label: format!("{label}:field:{f}"),
-                            given: *given,
+                            given: given.clone(),
                             present: None,
                             field: Some(f.clone()),
                             pointer,
@@ -344,11 +335,11 @@ pub fn derive(
         .iter()
         .zip(by_row)
         .map(|(row, through)| {
-            let (g, broken) = given_for(row);
+            let (g, broken) = given_for(row, &names);
             let passes = Actor::ALL.into_iter().any(|role| {
                 let layout = Layout::new(role, &g);
-                let facts = ruled.map(|o| layout.facts(o)).unwrap_or_default();
-                oracle::holds(row, role, &facts, layout.asks_owner) == Some(true)
+                let facts = ruled.map_or_else(|| layout.create_facts(), |o| layout.facts(o));
+                oracle::holds(row, role, &facts) == Some(true)
                     && oracle::expect(op, &shape, tables, &layout)
                         .is_ok_and(|e| e.status == success && e.present != Some(false))
             });
@@ -369,6 +360,25 @@ pub fn derive(
             Ok(ids)
         })
         .collect()
+}
+
+/// Whether the runner can build the worlds of every condition in `names`
+/// for `op`: the server declares each with a recipe its kinds can apply,
+/// and a condition reading the request reads an attribute of its body.
+fn interpretable(cat: &Catalogue, op: &Operation, names: &[String]) -> Result<(), String> {
+    let body = body_attributes(op);
+    for name in names {
+        cat.interpret(name)?;
+        for attr in cat.request_attributes(name) {
+            if !body.iter().any(|a| a == attr) {
+                return Err(format!(
+                    "condition `{name}` reads the request attribute `{attr}`, \
+                     which this operation's body does not have"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Rows of recipe operations: a rule without conditions is exercised by
@@ -412,6 +422,17 @@ fn recipe_rows(op: &Operation, out: &Derived) -> Vec<Result<Vec<String>, String>
         .collect()
 }
 
+/// The request schema of attribute `name` (`null` when undocumented).
+fn attribute_schema(op: &Operation, name: &str) -> Value {
+    op.request_body
+        .as_ref()
+        .and_then(|b| b.schema.pointer("/properties/data"))
+        .map(body::effective)
+        .and_then(|d| d.pointer("/properties/attributes").map(body::effective))
+        .and_then(|a| a.pointer(&format!("/properties/{name}")).cloned())
+        .unwrap_or(Value::Null)
+}
+
 /// The request attributes of a permission check's body.
 async fn attributes(
     env: &Env,
@@ -423,24 +444,24 @@ async fn attributes(
     field: Option<&str>,
 ) -> Result<Map<String, Value>, RunnerError> {
     let mut attrs = body::happy_attributes(env, ctx, op, body_type, create)?;
-    // The only request fact: `below-owner` fails when the request names
-    // the owner role.
-    if layout.asks_owner {
-        for (_, attr, failing) in REQUEST_FACTS {
-            if attrs.contains_key(*attr) {
-                attrs.insert((*attr).to_owned(), json!(failing));
-            }
+    // The request facts of the world: an attribute carrying a value, or
+    // any other allowed value.
+    for (attr, (value, is)) in &layout.request {
+        let sent = attrs.get(*attr).and_then(Value::as_str) == Some(*value);
+        if *is && !sent {
+            attrs.insert((*attr).to_owned(), json!(value));
+        } else if !*is && sent {
+            let schema = attribute_schema(op, attr);
+            let other = schema
+                .get("enum")
+                .and_then(Value::as_array)
+                .and_then(|e| e.iter().find(|v| v.as_str() != Some(*value)).cloned())
+                .unwrap_or_else(|| json!(format!("not-{value}")));
+            attrs.insert((*attr).to_owned(), other);
         }
     }
     if let Some(f) = field {
-        let schema = op
-            .request_body
-            .as_ref()
-            .and_then(|b| b.schema.pointer("/properties/data"))
-            .map(body::effective)
-            .and_then(|d| d.pointer("/properties/attributes").map(body::effective))
-            .and_then(|a| a.pointer(&format!("/properties/{f}")).cloned())
-            .unwrap_or(Value::Null);
+        let schema = attribute_schema(op, f);
         attrs.insert(f.to_owned(), body::generate(&schema, ctx.seed()));
     }
     Ok(attrs)
@@ -471,11 +492,11 @@ pub async fn run(env: &Env, check: &Check, rec: &mut Recorder) -> Result<(), Run
     let world = env.seeder()?.world(&ctx, &layout, &objects).await?;
     for obj in &objects {
         let built = world.get(*obj)?;
-        if built.facts != layout.facts(*obj) {
+        let planned = layout.object_facts(*obj);
+        if built.facts != planned {
             return Err(RunnerError::Seed(format!(
-                "the world does not hold the planned facts for {obj:?}: built {:?}, planned {:?}",
-                built.facts,
-                layout.facts(*obj)
+                "the world does not hold the planned facts for {obj}: built {:?}, planned {planned:?}",
+                built.facts
             )));
         }
     }
@@ -499,15 +520,16 @@ pub async fn run(env: &Env, check: &Check, rec: &mut Recorder) -> Result<(), Run
             }
             if op.method == "PATCH" {
                 let doc = if let Some(t) = relations::linkage_target(op, &env.spec) {
-                    // A role the holder does not hold yet, below owner.
-                    let current = world.get(Obj::Grant).ok().and_then(|g| g.name.clone());
-                    let name = if current.as_deref() == Some("registrar") {
-                        "moderator"
-                    } else {
-                        "registrar"
+                    // A new public object of the relationship's type.
+                    let owner = match &world.actor {
+                        Some(u) => u.clone(),
+                        None => env.seeder()?.user(&ctx, UserKind::Regular).await?,
                     };
-                    let id = env.seeder()?.role_id(name).await?;
-                    json!({"data": {"type": t, "id": id.to_string()}})
+                    let id = env
+                        .seeder()?
+                        .object(&ctx, &t, &owner, ObjectState::Public)
+                        .await?;
+                    json!({"data": {"type": t, "id": id}})
                 } else {
                     let ty = body_type.clone().unwrap_or_else(|| obj.kind().to_owned());
                     let attrs =
@@ -545,8 +567,14 @@ pub async fn run(env: &Env, check: &Check, rec: &mut Recorder) -> Result<(), Run
             }
             set_body(op, &mut req, &json!({"data": data}));
         }
-        Shape::Token { obj } => {
-            let secret = world.get(*obj)?.secret.clone().unwrap_or_default();
+        Shape::Token { obj, secret } => {
+            let secret = world
+                .get(*obj)?
+                .row
+                .get(*secret)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             let media = op
                 .request_body
                 .as_ref()

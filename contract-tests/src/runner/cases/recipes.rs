@@ -113,26 +113,38 @@ const FAULTS: &[(&str, u16, &str)] = &[
         403,
         "to-owner-role",
     ),
-    // A role still granted cannot be deleted.
-    ("delete_role", 409, "referenced"),
 ];
+
+/// The fault of a hard `DELETE` documenting 409: the object is still
+/// referenced (its kind makes it so: [`Kind::reference`](crate::runner::kinds::Kind::reference)).
+pub const REFERENCED: &str = "referenced";
 
 /// The permission shape of a recipe operation whose rules are about a
 /// stored object (accepting an invite finds the invite by its token).
 pub fn permission_shape(op_id: &str) -> Option<crate::runner::oracle::Shape> {
-    (op_id == "accept_role_invite").then_some(crate::runner::oracle::Shape::Token {
-        obj: crate::runner::world::Obj::Invite,
+    if op_id != "accept_role_invite" {
+        return None;
+    }
+    Some(crate::runner::oracle::Shape::Token {
+        obj: crate::runner::world::Obj::primary("role-invite")?,
+        secret: "hash",
     })
 }
 
 /// Whether the rows of `op_id` are covered by its recipe's own cases (the
 /// `/v1/auth` helpers: their rules are about the caller only).
 pub fn covers_rows(op_id: &str) -> bool {
-    recipe(op_id).is_some() && permission_shape(op_id).is_none()
+    recipe(op_id).is_some() && !has_permission_shape(op_id)
 }
 
 fn recipe(op_id: &str) -> Option<&'static Recipe> {
     RECIPES.iter().find(|r| r.op == op_id)
+}
+
+/// Whether the operation's rows are about a stored object a recipe finds
+/// (see [`permission_shape`]), even when no kind seeds it.
+fn has_permission_shape(op_id: &str) -> bool {
+    op_id == "accept_role_invite"
 }
 
 /// `Some(plan)` when `op` has a recipe (`Some(Err(why))`: it cannot run here).
@@ -162,6 +174,21 @@ pub fn plan(op: &Operation, caps: &Caps) -> Option<Result<BasePlan, String>> {
 /// generic happy request.
 pub fn derive(op: &Operation, base: &BasePlan, caps: &Caps, out: &mut Derived) {
     let Some(r) = base.recipe.and_then(recipe) else {
+        if op.method == "DELETE"
+            && op.documents(409)
+            && base
+                .params
+                .last()
+                .is_some_and(|(_, kind)| caps.referable.iter().any(|k| k == kind))
+        {
+            out.push(
+                409,
+                base.actor,
+                Scenario::Recipe {
+                    name: REFERENCED.to_owned(),
+                },
+            );
+        }
         for (id, status, name) in FAULTS {
             if *id == op.id && op.documents(*status) {
                 out.push(
@@ -368,7 +395,7 @@ pub async fn apply(
             let owner = env.seeder()?.role_id("owner").await?;
             set(base, &["data", "id"], json!(owner.to_string()));
         }
-        "referenced" => {
+        REFERENCED => {
             let (_, id) = base.ids.last().cloned().ok_or_else(no_user)?;
             let kind = op
                 .path_params()

@@ -1,0 +1,574 @@
+//! `open-event-bench`: the server's figures beside two ceilings measured in
+//! the same run, on the same database engine (design §12, issue 9).
+//!
+//! The parent process seeds a database with `seed::large` (plus sponsors),
+//! starts a child process ([`serve`]) hosting the fixed-body ceiling, the
+//! one-statement ceiling and the real app, then loads each with the native
+//! generator ([`load`]) and prints req/s, p50 and p99, each as a ratio to
+//! both ceilings. Optionally it times the contract runner and schemathesis
+//! against the same server (requests counted by the server itself).
+
+pub mod load;
+pub mod serve;
+
+use std::{
+    fmt::Write as _,
+    io::{BufRead, BufReader},
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use open_event_factories::{Factory, SponsorFactory, seed};
+use open_event_server::{
+    auth::jwt::{JwtKeys, TokenType},
+    db::{
+        self,
+        entities::{event, role, user, users_events_role},
+    },
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::json;
+
+use load::{Load, MakeRequest, Outcome};
+use serve::Ports;
+
+/// The database engine to measure on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// A SQLite file (what `cargo run` uses).
+    Sqlite,
+    /// PostgreSQL (a fresh database on `--database-url` / `TEST_DATABASE_URL`).
+    Postgres,
+}
+
+/// `open-event-bench` flags.
+#[derive(Debug, Parser)]
+#[command(
+    name = "open-event-bench",
+    about = "Benchmarks the server against two ceilings"
+)]
+pub struct BenchCli {
+    /// Internal: the server process.
+    #[command(subcommand)]
+    pub command: Option<Sub>,
+    /// Database engine.
+    #[arg(long, value_enum, default_value_t = Engine::Sqlite)]
+    pub db: Engine,
+    /// PostgreSQL admin URL (a fresh database is created on it).
+    #[arg(long, env = "TEST_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Events (and users) `seed::large` creates.
+    #[arg(long, default_value_t = 1000)]
+    pub events: usize,
+    /// Seed of the data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Concurrent connections.
+    #[arg(long, default_value_t = 64)]
+    pub connections: usize,
+    /// Seconds per measurement.
+    #[arg(long, default_value_t = 5.0)]
+    pub seconds: f64,
+    /// Request cap per measurement.
+    #[arg(long, default_value_t = 500_000)]
+    pub max_requests: u64,
+    /// Also time the contract runner's full suite against the same server.
+    #[arg(long)]
+    pub runner: bool,
+    /// Also run schemathesis (`st` on PATH) against the same server.
+    #[arg(long)]
+    pub schemathesis: bool,
+    /// Only the scenarios whose name contains this (repeatable); the
+    /// ceilings always run.
+    #[arg(long = "only", value_name = "TEXT")]
+    pub only: Vec<String>,
+    /// Where the Markdown report goes.
+    #[arg(long, default_value = "target/bench")]
+    pub out: PathBuf,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Sub {
+    /// Serve the ceilings and the app (started by the benchmark itself).
+    Serve {
+        /// The database.
+        #[arg(long)]
+        database_url: String,
+        /// The JWT secret.
+        #[arg(long)]
+        jwt_secret: String,
+    },
+}
+
+/// One row of the report.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// What was measured.
+    pub name: String,
+    /// The measurement.
+    pub outcome: Outcome,
+}
+
+struct ServerProcess {
+    child: Child,
+    ports: Ports,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(database_url: &str, secret: &str) -> Result<ServerProcess, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut child = Command::new(exe)
+        .args([
+            "serve",
+            "--database-url",
+            database_url,
+            "--jwt-secret",
+            secret,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("server process: {e}"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or("no stdout from the server process")?;
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    let ports: Ports = serde_json::from_str(line.trim())
+        .map_err(|e| format!("the server process did not start: {e} ({line:?})"))?;
+    Ok(ServerProcess { child, ports })
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+async fn database(cli: &BenchCli) -> Result<String, String> {
+    match cli.db {
+        Engine::Sqlite => {
+            std::fs::create_dir_all(&cli.out).map_err(|e| e.to_string())?;
+            let path = cli.out.join("bench.db");
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+            Ok(format!("sqlite://{}?mode=rwc", path.display()))
+        }
+        Engine::Postgres => {
+            let admin = cli
+                .database_url
+                .clone()
+                .ok_or("--db postgres needs --database-url or TEST_DATABASE_URL")?;
+            let conn = sea_orm::Database::connect(admin.as_str())
+                .await
+                .map_err(|e| e.to_string())?;
+            let name = format!("oe_bench_{}", std::process::id());
+            conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut url = url::Url::parse(&admin).map_err(|e| e.to_string())?;
+            url.set_path(&format!("/{name}"));
+            Ok(url.to_string())
+        }
+    }
+}
+
+/// What the scenarios address.
+struct Data {
+    published: Vec<i64>,
+    owner: user::Model,
+    owner_event: i64,
+    member: user::Model,
+}
+
+async fn seed_data(url: &str, cli: &BenchCli) -> Result<Data, String> {
+    let conn = db::connect(url).await.map_err(|e| e.to_string())?;
+    let world = seed::large(&conn, cli.seed, cli.events)
+        .await
+        .map_err(|e| e.to_string())?;
+    let published: Vec<event::Model> = event::Entity::find()
+        .filter(event::Column::State.eq("published"))
+        .filter(event::Column::Id.is_in(world.event_ids.clone()))
+        .order_by_asc(event::Column::Id)
+        .all(&conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    for e in published.iter().take(50) {
+        SponsorFactory::new()
+            .for_event(e)
+            .create_batch(&conn, 3)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let first = published.first().ok_or("no published event was seeded")?;
+    let owner_role = role::Entity::find()
+        .filter(role::Column::Name.eq("owner"))
+        .one(&conn)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("no owner role")?;
+    let grant = users_events_role::Entity::find()
+        .filter(users_events_role::Column::EventId.eq(first.id))
+        .filter(users_events_role::Column::RoleId.eq(owner_role.id))
+        .one(&conn)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the first event has no owner")?;
+    let owner = user::Entity::find_by_id(grant.user_id)
+        .one(&conn)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the owner vanished")?;
+    let member = user::Entity::find()
+        .filter(user::Column::Id.ne(owner.id))
+        .filter(user::Column::IsAdmin.eq(false))
+        .limit(1)
+        .one(&conn)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("no second user")?;
+    Ok(Data {
+        published: published.iter().map(|e| e.id).collect(),
+        owner,
+        owner_event: first.id,
+        member,
+    })
+}
+
+fn get(url: String, token: Option<String>) -> MakeRequest {
+    Arc::new(move |c: &reqwest::Client, _| {
+        let mut r = c.get(&url).header("Accept", "application/vnd.api+json");
+        if let Some(t) = &token {
+            r = r.header("Authorization", format!("JWT {t}"));
+        }
+        r
+    })
+}
+
+fn rotating(
+    base: String,
+    ids: Arc<Vec<i64>>,
+    suffix: &'static str,
+    token: Option<String>,
+) -> MakeRequest {
+    Arc::new(move |c: &reqwest::Client, i| {
+        let id = ids[(i as usize) % ids.len().max(1)];
+        let mut r = c
+            .get(format!("{base}/v1/events/{id}{suffix}"))
+            .header("Accept", "application/vnd.api+json");
+        if let Some(t) = &token {
+            r = r.header("Authorization", format!("JWT {t}"));
+        }
+        r
+    })
+}
+
+/// Runs the benchmark; returns the Markdown report.
+pub async fn run(cli: &BenchCli) -> Result<String, String> {
+    let url = database(cli).await?;
+    let seeding = Instant::now();
+    let data = seed_data(&url, cli).await?;
+    let seeded_in = seeding.elapsed();
+    let secret = format!("bench-{}", std::process::id());
+    let server = start_server(&url, &secret)?;
+    let keys = JwtKeys::new(&secret, 3600, 3600);
+    let token = |u: &user::Model| {
+        keys.issue(u.id, u.token_version, TokenType::Access, true)
+            .map_err(|e| e.to_string())
+    };
+    let owner_token = token(&data.owner)?;
+    let member_token = token(&data.member)?;
+    let (raw, one, app) = (
+        format!("http://127.0.0.1:{}", server.ports.raw),
+        format!("http://127.0.0.1:{}", server.ports.one),
+        format!("http://127.0.0.1:{}", server.ports.app),
+    );
+    let client = load::client(cli.connections)?;
+    let load = Load {
+        connections: cli.connections,
+        duration: Duration::from_secs_f64(cli.seconds),
+        max_requests: cli.max_requests,
+    };
+    let warm = Load {
+        duration: Duration::from_secs_f64((cli.seconds / 5.0).min(1.0)),
+        ..load
+    };
+    let ids = Arc::new(data.published.clone());
+    let one_ids = ids.clone();
+    let one_base = one.clone();
+    let ceiling_one: MakeRequest = Arc::new(move |c: &reqwest::Client, i| {
+        c.get(format!(
+            "{one_base}/one/{}",
+            one_ids[(i as usize) % one_ids.len().max(1)]
+        ))
+    });
+    let create_url = format!("{app}/v1/events");
+    let create_token = member_token.clone();
+    let create: MakeRequest = Arc::new(move |c: &reqwest::Client, i| {
+        let body = json!({"data": {"type": "event", "attributes": {
+            "name": format!("Bench event {i}"), "starts-at": "2031-03-01T09:00:00Z",
+            "ends-at": "2031-03-02T18:00:00Z", "timezone": "Europe/Berlin"}}});
+        c.post(&create_url)
+            .header("Content-Type", "application/vnd.api+json")
+            .header("Accept", "application/vnd.api+json")
+            .header("Authorization", format!("JWT {create_token}"))
+            .body(body.to_string())
+    });
+    let login_url = format!("{app}/v1/auth/login");
+    let login_email = data.member.email.clone();
+    let login: MakeRequest = Arc::new(move |c: &reqwest::Client, _| {
+        c.post(&login_url)
+            .header("Content-Type", "application/json")
+            .body(
+                json!({"email": login_email, "password": open_event_factories::DEFAULT_PASSWORD})
+                    .to_string(),
+            )
+    });
+    let scenarios: Vec<(String, MakeRequest)> = vec![
+        (
+            "event detail, anonymous".into(),
+            rotating(app.clone(), ids.clone(), "", None),
+        ),
+        (
+            "event detail, with a token".into(),
+            rotating(app.clone(), ids.clone(), "", Some(member_token.clone())),
+        ),
+        (
+            "events list of 20, anonymous".into(),
+            get(format!("{app}/v1/events?page%5Bsize%5D=20"), None),
+        ),
+        (
+            "events list of 20 + include=users-events-roles, owner".into(),
+            get(
+                format!("{app}/v1/events?page%5Bsize%5D=20&include=users-events-roles"),
+                Some(owner_token.clone()),
+            ),
+        ),
+        (
+            "sponsors of an event, anonymous".into(),
+            rotating(
+                app.clone(),
+                Arc::new(ids.iter().take(50).copied().collect()),
+                "/sponsors",
+                None,
+            ),
+        ),
+        ("event create, registered user".into(), create),
+    ];
+    let _ = data.owner_event;
+
+    let mut report = String::new();
+    let _ = writeln!(
+        report,
+        "# open-event-bench: {:?}, {} events, {} connections, {} s per figure\n",
+        cli.db, cli.events, cli.connections, cli.seconds
+    );
+    let _ = writeln!(report, "Seeded in {:.1} s.\n", seeded_in.as_secs_f64());
+    let measure = async |name: &str, make: MakeRequest, load: Load| -> Result<Row, String> {
+        load::run(&client, make.clone(), warm).await?;
+        let outcome = load::run(&client, make, load).await?;
+        eprintln!(
+            "bench: {name}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} errors",
+            outcome.rps(),
+            outcome.ms(0.5),
+            outcome.ms(0.99),
+            outcome.errors
+        );
+        Ok(Row {
+            name: name.to_owned(),
+            outcome,
+        })
+    };
+    let raw_first = measure(
+        "ceiling: raw handler, fixed body",
+        get(format!("{raw}/raw"), None),
+        load,
+    )
+    .await?;
+    let one_first = measure("ceiling: one primary-key SELECT", ceiling_one.clone(), load).await?;
+    let wanted =
+        |name: &str| cli.only.is_empty() || cli.only.iter().any(|o| name.contains(o.as_str()));
+    let mut rows = Vec::new();
+    for (name, make) in scenarios {
+        if wanted(&name) {
+            rows.push(measure(&name, make, load).await?);
+        }
+    }
+    let login_load = Load {
+        connections: cli.connections.min(8),
+        ..load
+    };
+    let login_name = "login (argon2id), reported apart";
+    let login_row = if wanted(login_name) {
+        Some(measure(login_name, login, login_load).await?)
+    } else {
+        None
+    };
+    let raw_last = measure(
+        "ceiling: raw handler, fixed body",
+        get(format!("{raw}/raw"), None),
+        load,
+    )
+    .await?;
+    let one_last = measure("ceiling: one primary-key SELECT", ceiling_one, load).await?;
+    let best = |a: &Row, b: &Row| {
+        if a.outcome.rps() >= b.outcome.rps() {
+            a.clone()
+        } else {
+            b.clone()
+        }
+    };
+    let raw_ceiling = best(&raw_first, &raw_last);
+    let one_ceiling = best(&one_first, &one_last);
+    let rss = rss_kib(server.child.id());
+
+    let _ = writeln!(
+        report,
+        "| request | req/s | p50 ms | p99 ms | errors | ÷ one-statement ceiling | ÷ raw handler |"
+    );
+    let _ = writeln!(report, "|---|--:|--:|--:|--:|--:|--:|");
+    let line = |report: &mut String, r: &Row| {
+        let _ = writeln!(
+            report,
+            "| {} | {:.0} | {:.2} | {:.2} | {} | {:.2} | {:.3} |",
+            r.name,
+            r.outcome.rps(),
+            r.outcome.ms(0.5),
+            r.outcome.ms(0.99),
+            r.outcome.errors,
+            r.outcome.rps() / one_ceiling.outcome.rps().max(1e-9),
+            r.outcome.rps() / raw_ceiling.outcome.rps().max(1e-9),
+        );
+    };
+    line(&mut report, &raw_ceiling);
+    line(&mut report, &one_ceiling);
+    for r in &rows {
+        line(&mut report, r);
+    }
+    if let Some(row) = &login_row {
+        line(&mut report, row);
+    }
+    let _ = writeln!(
+        report,
+        "\nCeilings: the better of a measurement before and after the scenarios (raw {:.0} and {:.0} req/s; one-statement {:.0} and {:.0} req/s).",
+        raw_first.outcome.rps(),
+        raw_last.outcome.rps(),
+        one_first.outcome.rps(),
+        one_last.outcome.rps()
+    );
+    if let Some(kib) = rss {
+        let _ = writeln!(
+            report,
+            "Server process RSS after the benchmark (app and both ceilings): {:.1} MB.",
+            kib as f64 / 1024.0
+        );
+    }
+    if cli.runner {
+        let _ = writeln!(report, "\n{}", runner_figures(&app, &url, &secret).await?);
+    }
+    if cli.schemathesis {
+        let _ = writeln!(report, "\n{}", schemathesis_figures(&app).await?);
+    }
+    drop(server);
+    std::fs::create_dir_all(&cli.out).map_err(|e| e.to_string())?;
+    let file = cli.out.join(format!("{:?}.md", cli.db).to_lowercase());
+    std::fs::write(&file, &report).map_err(|e| e.to_string())?;
+    eprintln!("bench: report written to {}", file.display());
+    Ok(report)
+}
+
+async fn served_requests(app: &str) -> Result<u64, String> {
+    reqwest::get(format!("{app}/__bench/requests"))
+        .await
+        .map_err(|e| e.to_string())?
+        .text()
+        .await
+        .map_err(|e| e.to_string())?
+        .trim()
+        .parse()
+        .map_err(|e: std::num::ParseIntError| e.to_string())
+}
+
+async fn runner_figures(app: &str, database_url: &str, secret: &str) -> Result<String, String> {
+    let cli = crate::runner::cli::Cli::try_parse_from([
+        "open-event-contract",
+        "--base-url",
+        app,
+        "--database-url",
+        database_url,
+        "--jwt-secret",
+        secret,
+    ])
+    .map_err(|e| e.to_string())?;
+    let before = served_requests(app).await?;
+    let start = Instant::now();
+    let report = crate::runner::run(&cli.config())
+        .await
+        .map_err(|e| e.to_string())?;
+    let wall = start.elapsed().as_secs_f64();
+    let requests = served_requests(app).await?.saturating_sub(before + 1);
+    let checks = report.results.len();
+    Ok(format!(
+        "Contract runner, full suite against this server: {checks} checks, {requests} requests in {wall:.1} s: {:.0} checks/s, {:.0} requests/s; {}.",
+        checks as f64 / wall,
+        requests as f64 / wall,
+        if report.success() {
+            "all passed"
+        } else {
+            "FAILURES (see the runner's own report)"
+        }
+    ))
+}
+
+async fn schemathesis_figures(app: &str) -> Result<String, String> {
+    let spec = format!("{app}/openapi.json");
+    let before = served_requests(app).await?;
+    let start = Instant::now();
+    let base = app.to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("st")
+            .args([
+                "run",
+                &spec,
+                "--url",
+                &base,
+                "--checks",
+                "all",
+                "--max-examples",
+                "20",
+            ])
+            .output()
+    })
+    .await
+    .map_err(|e| e.to_string())?
+    .map_err(|e| format!("schemathesis (`st`) could not start: {e}; `pip install schemathesis`"))?;
+    let wall = start.elapsed().as_secs_f64();
+    let requests = served_requests(app).await?.saturating_sub(before + 1);
+    let tail: String = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .rev()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" / ");
+    Ok(format!(
+        "schemathesis `--checks all --max-examples 20` against this server: {requests} requests in {wall:.1} s: {:.0} requests/s (exit {}; {tail}).",
+        requests as f64 / wall,
+        output.status.code().unwrap_or(-1)
+    ))
+}

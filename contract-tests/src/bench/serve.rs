@@ -1,0 +1,132 @@
+//! The benchmark's server process: the two ceilings and the real app, side
+//! by side in one runtime on the same database, each on its own loopback
+//! port, so every figure is measured under the same conditions.
+//!
+//! - `raw`: a poem handler answering a fixed JSON:API document;
+//! - `one`: a poem handler running exactly one primary-key `SELECT` through
+//!   sea-orm and rendering the row (the most any database-backed read on
+//!   this stack can do);
+//! - `app`: the server as shipped ([`Application::build_with`]), plus a
+//!   request counter (`GET /__bench/requests`) through the embedding hook.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
+
+use open_event_server::{
+    Application, Settings,
+    db::{self, entities::event},
+    startup::Embedding,
+};
+use poem::{
+    EndpointExt, Response, Route, Server, get, handler,
+    listener::{Acceptor, Listener, TcpListener},
+    web::{Data, Path},
+};
+use sea_orm::{DatabaseConnection, EntityTrait};
+use serde::{Deserialize, Serialize};
+
+/// The ports the server process listens on.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Ports {
+    /// The fixed-body ceiling.
+    pub raw: u16,
+    /// The one-statement ceiling.
+    pub one: u16,
+    /// The app.
+    pub app: u16,
+}
+
+/// A JSON:API event document of the size the app answers (about 400 bytes).
+pub const RAW_BODY: &str = r#"{"data":{"type":"event","id":"1","attributes":{"name":"Open Event Summit","identifier":"8f3a2c1d","starts-at":"2030-06-01T09:00:00Z","ends-at":"2030-06-02T18:00:00Z","timezone":"Europe/Berlin","state":"published","privacy":"public","online":false},"relationships":{},"links":{"self":"/v1/events/1"}},"links":{"self":"/v1/events/1"},"jsonapi":{"version":"1.0"}}"#;
+
+#[handler]
+fn raw() -> Response {
+    Response::builder()
+        .content_type("application/vnd.api+json")
+        .body(RAW_BODY)
+}
+
+#[handler]
+async fn one(Path(id): Path<i64>, db: Data<&DatabaseConnection>) -> Response {
+    match event::Entity::find_by_id(id).one(*db).await {
+        Ok(Some(model)) => {
+            let doc = serde_json::json!({"data": model, "jsonapi": {"version": "1.0"}});
+            Response::builder()
+                .content_type("application/vnd.api+json")
+                .body(serde_json::to_vec(&doc).unwrap_or_default())
+        }
+        Ok(None) => Response::builder()
+            .status(poem::http::StatusCode::NOT_FOUND)
+            .finish(),
+        Err(_) => Response::builder()
+            .status(poem::http::StatusCode::INTERNAL_SERVER_ERROR)
+            .finish(),
+    }
+}
+
+async fn bind() -> std::io::Result<(poem::listener::TcpAcceptor, u16)> {
+    let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await?;
+    let port = acceptor
+        .local_addr()
+        .first()
+        .and_then(|a| a.as_socket_addr().map(|s| s.port()))
+        .unwrap_or(0);
+    Ok((acceptor, port))
+}
+
+/// Serves the ceilings and the app on `database_url` until stdin closes,
+/// printing the [`Ports`] as one JSON line on stdout first.
+pub async fn serve(database_url: &str, jwt_secret: &str) -> Result<(), String> {
+    let ceiling_db = db::connect(database_url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    let (raw_acceptor, raw_port) = bind().await.map_err(|e| e.to_string())?;
+    let (one_acceptor, one_port) = bind().await.map_err(|e| e.to_string())?;
+    let mut settings = Settings::for_tests(database_url);
+    settings.jwt_secret = jwt_secret.to_owned();
+    let counter = Arc::new(AtomicU64::new(0));
+    let seen = counter.clone();
+    let total = counter.clone();
+    let embedding = Embedding::default()
+        .route(
+            "/__bench/requests",
+            poem::endpoint::make_sync(move |_| total.load(Ordering::Relaxed).to_string()),
+        )
+        .wrap(move |ep| {
+            let seen = seen.clone();
+            ep.before(move |req| {
+                let seen = seen.clone();
+                async move {
+                    seen.fetch_add(1, Ordering::Relaxed);
+                    Ok(req)
+                }
+            })
+            .boxed()
+        });
+    let app = Application::build_with(settings, embedding)
+        .await
+        .map_err(|e| format!("app: {e}"))?;
+    let ports = Ports {
+        raw: raw_port,
+        one: one_port,
+        app: app.port(),
+    };
+    println!("{}", serde_json::to_string(&ports).unwrap_or_default());
+    let stop = async {
+        // The parent closes our stdin when it is done.
+        let mut buf = String::new();
+        let _ = tokio::task::spawn_blocking(move || std::io::stdin().read_line(&mut buf)).await;
+    };
+    let raw_server = Server::new_with_acceptor(raw_acceptor).run(Route::new().at("/raw", get(raw)));
+    let one_server = Server::new_with_acceptor(one_acceptor)
+        .run(Route::new().at("/one/:id", get(one)).data(ceiling_db));
+    let app_server = app.run_until(std::future::pending());
+    tokio::select! {
+        () = stop => Ok(()),
+        r = raw_server => r.map_err(|e| e.to_string()),
+        r = one_server => r.map_err(|e| e.to_string()),
+        r = app_server => r.map_err(|e| e.to_string()),
+    }
+}
