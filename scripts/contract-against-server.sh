@@ -92,5 +92,7 @@ status=0
     --report "json=$out/report.json" \
     --report "markdown=$out/report.md" \
     "$@" || status=$?
+rss=$(awk '/^VmRSS:/ {printf "%.1f MB", $2 / 1024}' "/proc/$server_pid/status" 2>/dev/null || true)
+echo "contract: server RSS after the run: ${rss:-unknown}" >&2
 echo "contract: reports in $out/ (junit.xml, report.json, report.md, server.log)" >&2
 exit "$status"

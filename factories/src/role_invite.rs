@@ -227,7 +227,7 @@ impl RoleInviteFactory {
         if !keep_created_at {
             am.created_at = sea_orm::Set(Utc::now());
         }
-        let invite = am.insert(db).await?;
+        let invite = open_event_server::db::write::insert(db, am).await?;
         if mailed {
             db::mail::send(
                 db,

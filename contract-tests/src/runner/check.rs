@@ -14,8 +14,26 @@ use super::{
     env::Env,
     http::{Exchange, HttpRequest},
     jsonapi,
+    model::Check,
     spec::{JSONAPI, Operation, media_essence, media_normal},
 };
+
+/// The outcome of one check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// The check.
+    pub check: Check,
+    /// No failures.
+    pub passed: bool,
+    /// Failed expectations.
+    pub failures: Vec<Failure>,
+    /// The exchanges (kept for failed checks only).
+    pub exchanges: Vec<Exchange>,
+    /// Requests sent.
+    pub requests: usize,
+    /// Wall time, milliseconds.
+    pub millis: u64,
+}
 
 /// One failed expectation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,8 +7,8 @@ use open_event_factories::FactoryContext;
 
 use super::{
     RunnerError,
-    cases::Caps,
     http::{Exchange, HttpRequest},
+    model::Caps,
     schema::Schemas,
     seed::Seeder,
     spec::Spec,

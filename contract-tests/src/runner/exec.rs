@@ -10,36 +10,18 @@ use std::{
     time::Instant,
 };
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+pub use super::check::CheckResult;
 use super::{
     RunnerError,
     cases::{base, body, chain, lookup, permission, recipes},
-    check::{self, Expect, Failure, Recorder},
+    check::{self, Expect, Recorder},
     env::Env,
-    http::Exchange,
     plan::{self, Check, Plan, Scenario},
     report::console::Progress,
     spec::Operation,
 };
-
-/// The outcome of one check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CheckResult {
-    /// The check.
-    pub check: Check,
-    /// No failures.
-    pub passed: bool,
-    /// Failed expectations.
-    pub failures: Vec<Failure>,
-    /// The exchanges (kept for failed checks only).
-    pub exchanges: Vec<Exchange>,
-    /// Requests sent.
-    pub requests: usize,
-    /// Wall time, milliseconds.
-    pub millis: u64,
-}
 
 fn expect_for(scenario: &Scenario) -> Expect {
     match scenario {

@@ -12,6 +12,17 @@
 //!
 //! What the runner knows per resource type is one [kind](kinds) file;
 //! everything else comes from the spec and the server's registry.
+//!
+//! Imports point one way (`B ◀─ A`: A names B, never the reverse; CI
+//! checks with `scripts/module-cycles.py contract-tests/src/runner=crate::runner`).
+//! The plain data the layers share lives in the leaf [`model`], which names
+//! no other runner module:
+//!
+//! ```text
+//! leaves: model, http, jsonapi, permissions, faults;   permissions ◀─ spec ◀─ schema
+//! model ◀─ kinds ◀─ world ◀─ oracle, seed;   seed ◀─ target ◀─ env ◀─ check
+//!       ◀─ cases ◀─ plan ◀─ report ◀─ exec;   report ◀─ cli
+//! ```
 
 pub mod cases;
 pub mod check;
@@ -22,6 +33,7 @@ pub mod faults;
 pub mod http;
 pub mod jsonapi;
 pub mod kinds;
+pub mod model;
 pub mod oracle;
 pub mod permissions;
 pub mod plan;
@@ -46,25 +58,10 @@ use self::{
     target::Target,
 };
 
+pub use self::model::RunnerError;
+
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 0x0E7E_2026;
-
-/// Why a run could not happen (as opposed to checks failing).
-#[derive(Debug, thiserror::Error)]
-pub enum RunnerError {
-    /// The spec could not be read or makes no sense.
-    #[error("spec: {0}")]
-    Spec(String),
-    /// The server could not be started or reached.
-    #[error("target: {0}")]
-    Target(String),
-    /// Data could not be seeded.
-    #[error("seeding: {0}")]
-    Seed(String),
-    /// A report could not be written.
-    #[error("report: {0}")]
-    Report(String),
-}
 
 /// Where the spec comes from.
 #[derive(Debug, Clone)]

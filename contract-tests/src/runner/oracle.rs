@@ -17,10 +17,10 @@ use std::collections::BTreeMap;
 use open_event_server::permissions::{Action, Role, Table};
 
 use super::{
+    model::{Actor, Facts},
     permissions::{PermissionRow, fields_allow},
-    plan::Actor,
     spec::{Operation, Spec},
-    world::{Facts, Layout, Obj},
+    world::{Layout, Obj},
 };
 
 /// The view rules of every resource type the spec states them for (from

@@ -24,11 +24,12 @@ use open_event_server::{
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::{Map, Value};
 
+pub use super::model::SeededUser;
 use super::{
     RunnerError,
     kinds::{self, EVENT, Row, Seed},
-    plan::Actor,
-    world::{Built, Facts, Layout, Obj, Who, World, catalogue},
+    model::{Actor, Facts, Who},
+    world::{Built, Layout, Obj, World, catalogue},
 };
 
 /// A boxed, sendable future (the trait is used as `dyn Seeder`).
@@ -45,19 +46,6 @@ pub enum UserKind {
     SuperAdmin,
     /// Registered, email not verified.
     Unverified,
-}
-
-/// A created account, with what the runner needs to act as it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeededUser {
-    /// Database id.
-    pub id: i64,
-    /// Login email.
-    pub email: String,
-    /// Plain-text password.
-    pub password: String,
-    /// Token version (for signing tokens).
-    pub token_version: i32,
 }
 
 impl SeededUser {

@@ -13,55 +13,17 @@ use open_event_server::{
 };
 use serde_json::Value;
 
+pub use super::model::TokenFault;
 use super::{
     RunnerError,
     http::HttpRequest,
-    seed::{FactorySeeder, SeededUser, Seeder},
+    model::SeededUser,
+    seed::{FactorySeeder, Seeder},
 };
 use crate::harness::TestApp;
 
 /// A secret no server uses: tokens signed with it must be refused.
 const WRONG_SECRET: &str = "open-event-contract: not the server's secret";
-
-/// How a bad token is bad.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum TokenFault {
-    /// Not a JWT at all.
-    Garbage,
-    /// A valid token whose payload was edited (signature no longer matches).
-    Tampered,
-    /// Signed with another secret.
-    WrongSecret,
-    /// Signed by the server's key, expired.
-    Expired,
-    /// A token of the other type (refresh for access, access for refresh).
-    WrongType,
-}
-
-impl TokenFault {
-    /// Every fault, in plan order.
-    pub const ALL: [TokenFault; 5] = [
-        TokenFault::Garbage,
-        TokenFault::Tampered,
-        TokenFault::WrongSecret,
-        TokenFault::Expired,
-        TokenFault::WrongType,
-    ];
-
-    /// Kebab-case name.
-    pub fn name(self) -> &'static str {
-        match self {
-            TokenFault::Garbage => "garbage-token",
-            TokenFault::Tampered => "tampered-token",
-            TokenFault::WrongSecret => "wrong-secret-token",
-            TokenFault::Expired => "expired-token",
-            TokenFault::WrongType => "wrong-type-token",
-        }
-    }
-}
 
 /// Where tokens come from.
 #[derive(Clone)]

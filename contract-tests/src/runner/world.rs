@@ -35,19 +35,12 @@ use open_event_server::{
     jsonapi::RelKind,
     permissions::{Action, Condition, EventLink, Role, Setup},
 };
-use serde::{Deserialize, Serialize};
 
+pub use super::model::{Facts, Given, RoleWant, Want, Who};
 use super::{
     kinds::{self, EVENT, Row},
-    plan::Actor,
+    model::{Actor, SeededUser},
 };
-
-/// The conditions a permission check asks to hold (`true`) or fail
-/// (`false`), by name. The plan states every condition in scope
-/// explicitly (see [`Given::neutral`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Given(BTreeMap<String, bool>);
 
 impl Given {
     /// Every condition of `names` as the factories build an object by
@@ -55,33 +48,11 @@ impl Given {
     /// role other than the one named, a request without the value named).
     pub fn neutral<'a>(names: impl IntoIterator<Item = &'a str>) -> Given {
         let cat = catalogue();
-        Given(
-            names
-                .into_iter()
-                .map(|n| (n.to_owned(), cat.neutral(n)))
-                .collect(),
-        )
-    }
-
-    /// The same, with condition `name` made to hold or fail.
-    pub fn with(mut self, name: &str, holds: bool) -> Given {
-        self.set(name, holds);
-        self
-    }
-
-    /// Makes condition `name` hold or fail.
-    pub fn set(&mut self, name: &str, holds: bool) {
-        self.0.insert(name.to_owned(), holds);
-    }
-
-    /// Whether the check asks condition `name` to hold.
-    pub fn holds(&self, name: &str) -> Option<bool> {
-        self.0.get(name).copied()
-    }
-
-    /// The conditions asked for, by name.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, bool)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), *v))
+        let mut given = Given::default();
+        for n in names {
+            given.set(n, cat.neutral(n));
+        }
+        given
     }
 }
 
@@ -100,35 +71,6 @@ pub fn label(given: &Given, names: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join(",")
-}
-
-/// Which conditions hold on an object, by name (as the rules' conditions
-/// read it). A condition it does not name is one the runner cannot tell.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Facts(BTreeMap<String, bool>);
-
-impl Facts {
-    /// Whether condition `name` holds (`None`: not known).
-    pub fn get(&self, name: &str) -> Option<bool> {
-        self.0.get(name).copied()
-    }
-
-    /// Records whether `name` holds.
-    pub fn set(&mut self, name: &str, holds: bool) {
-        self.0.insert(name.to_owned(), holds);
-    }
-
-    /// Adds the facts of `other`.
-    pub fn extend(&mut self, other: &Facts) {
-        self.0.extend(other.0.iter().map(|(k, v)| (k.clone(), *v)));
-    }
-}
-
-impl<S: Into<String>> FromIterator<(S, bool)> for Facts {
-    fn from_iter<I: IntoIterator<Item = (S, bool)>>(iter: I) -> Self {
-        Facts(iter.into_iter().map(|(k, v)| (k.into(), v)).collect())
-    }
 }
 
 /// The server's conditions: every condition some rule of some resource
@@ -432,43 +374,6 @@ impl std::fmt::Display for Obj {
     }
 }
 
-/// A person of the world.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Who {
-    /// The check's actor.
-    Actor,
-    /// The event's owner `O` (the actor too when the role is `owner`).
-    Owner,
-    /// Someone else (a new user).
-    Other,
-}
-
-/// A role an object should name (`ObjectRole` steps).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RoleWant {
-    /// The column holding the role id.
-    pub column: &'static str,
-    /// The role's name.
-    pub name: &'static str,
-    /// Whether it is that role (else: any other).
-    pub is: bool,
-}
-
-/// What a world asks of one object. `None` and absent columns: as the
-/// kind's factory makes it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Want {
-    /// Whose it is (the table's user column; for users, who it is).
-    pub user: Option<Who>,
-    /// Who it is addressed to: `(column, person)`.
-    pub email: Option<(&'static str, Who)>,
-    /// The role it names.
-    pub role: Option<RoleWant>,
-    /// Column values (as text).
-    pub columns: BTreeMap<&'static str, &'static str>,
-}
-
 impl Want {
     fn apply(&mut self, step: &Setup) {
         let who = |caller: bool| if caller { Who::Actor } else { Who::Other };
@@ -724,7 +629,7 @@ pub struct Built {
 #[derive(Debug, Clone)]
 pub struct World {
     /// The actor's account (`None` for `anyone`).
-    pub actor: Option<super::seed::SeededUser>,
+    pub actor: Option<SeededUser>,
     /// The objects asked for.
     pub objects: BTreeMap<Obj, Built>,
 }

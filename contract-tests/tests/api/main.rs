@@ -6,6 +6,7 @@ mod budget;
 mod errors;
 mod events;
 mod faults;
+mod fuzz_findings;
 mod jsonapi;
 mod leaks;
 mod manager;

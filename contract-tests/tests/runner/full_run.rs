@@ -132,7 +132,9 @@ async fn the_whole_plan_passes_and_covers_every_status_and_permission_row() {
     if KNOWN_FINDINGS.is_empty() && UNCOVERED.is_empty() {
         assert!(report.success());
     }
-    assert!(elapsed.as_secs() < 60, "the full run took {elapsed:?}");
+    // Time is reported, not asserted: the machine is shared (see
+    // `open-event-bench --runner` for the runner's figures).
+    eprintln!("full run wall time: {elapsed:?}");
 }
 
 #[tokio::test]

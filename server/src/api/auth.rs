@@ -5,7 +5,7 @@
 use poem_openapi::{Object, OpenApi, param::Header, payload::Json};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
-use super::ApiTags;
+use super::{ApiTags, strict::Text};
 use crate::{
     auth::{
         Authenticated,
@@ -26,9 +26,9 @@ pub struct AuthApi;
 #[derive(Debug, Object)]
 pub struct LoginRequest {
     /// The account email.
-    pub email: String,
+    pub email: Text,
     /// The password.
-    pub password: String,
+    pub password: Text,
 }
 
 /// Tokens issued at login.
@@ -72,10 +72,10 @@ pub struct ChangePasswordRequest {
 pub struct ChangePasswordData {
     /// The current password.
     #[oai(rename = "old-password")]
-    pub old_password: String,
+    pub old_password: Text,
     /// The new password (at least 8 characters, different from the old).
     #[oai(rename = "new-password")]
-    pub new_password: String,
+    pub new_password: Text,
 }
 
 /// `{"data": {"token"}}`.
@@ -89,7 +89,7 @@ pub struct TokenRequest {
 #[derive(Debug, Object)]
 pub struct TokenData {
     /// The token.
-    pub token: String,
+    pub token: Text,
 }
 
 /// `{"data": {"email"}}`.
@@ -103,7 +103,7 @@ pub struct EmailRequest {
 #[derive(Debug, Object)]
 pub struct EmailData {
     /// The account email.
-    pub email: String,
+    pub email: Text,
 }
 
 /// `{"data": {"token", "password"}}`.
@@ -117,9 +117,9 @@ pub struct ResetRequest {
 #[derive(Debug, Object)]
 pub struct ResetData {
     /// The token from the reset mail.
-    pub token: String,
+    pub token: Text,
     /// The new password (at least 8 characters).
-    pub password: String,
+    pub password: Text,
 }
 
 fn message(text: &str) -> Json<Message> {

@@ -5,12 +5,13 @@
 pub mod auth;
 pub mod health;
 pub mod role_invites;
+pub mod strict;
 
 use poem_openapi::{OpenApiService, Tags};
 use serde_json::{Value, json};
 
 use crate::{
-    jsonapi::{Guarded, Registry, endpoints},
+    jsonapi::{DynResource, Guarded, Registry, endpoints},
     permissions::{Action, Role, Rule, export},
     resources::{self, role_invite},
 };
@@ -132,7 +133,77 @@ fn param(name: &str, description: &str, schema: Value) -> Value {
     json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
 }
 
-fn list_params() -> Vec<Value> {
+/// `^(?:a|b)(?:,(?:a|b))*$` for the alternatives (regex-escaped), with an
+/// optional `-` before each when `signed`.
+fn list_pattern(alternatives: &[String], signed: bool) -> String {
+    let alt = alternatives
+        .iter()
+        .map(|a| a.replace('.', "\\."))
+        .collect::<Vec<_>>()
+        .join("|");
+    let sign = if signed { "-?" } else { "" };
+    // Empty is allowed: the server reads an empty value as none.
+    format!("^(?:{sign}(?:{alt})(?:,{sign}(?:{alt}))*)?$")
+}
+
+/// The include paths of `res` up to two levels (`a`, `a.b`).
+fn include_paths(res: &dyn DynResource) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in res.relationships() {
+        out.push(r.name.to_owned());
+        for r2 in r.target().relationships() {
+            out.push(format!("{}.{}", r.name, r2.name));
+        }
+    }
+    out
+}
+
+/// What `sort` accepts on `res`: its attributes and `rel.attribute` of its
+/// to-one relationships.
+fn sort_keys(res: &dyn DynResource) -> Vec<String> {
+    let mut out: Vec<String> = res
+        .fields()
+        .iter()
+        .filter(|f| f.queryable())
+        .map(|f| f.name.to_owned())
+        .collect();
+    for r in res.relationships().iter().filter(|r| r.is_to_one()) {
+        for f in r.target().fields().iter().filter(|f| f.queryable()) {
+            out.push(format!("{}.{}", r.name, f.name));
+        }
+    }
+    out
+}
+
+/// The `SparseFieldsets` component: per type, the fields it has.
+fn sparse_fieldsets(registry: &Registry) -> Value {
+    let mut props = serde_json::Map::new();
+    for res in registry.all() {
+        let mut names: Vec<String> = res
+            .fields()
+            .iter()
+            .filter(|f| f.queryable())
+            .map(|f| f.name.to_owned())
+            .collect();
+        names.extend(res.relationships().iter().map(|r| r.name.to_owned()));
+        props.insert(
+            res.type_name().to_owned(),
+            json!({"type": "string", "pattern": list_pattern(&names, false)}),
+        );
+    }
+    json!({
+        "type": "object",
+        "description": "Sparse fieldsets: `fields[<type>]=a,b` per resource type.",
+        "properties": props,
+        "additionalProperties": false,
+    })
+}
+
+fn list_params(res: Option<&dyn DynResource>) -> Vec<Value> {
+    let sort_schema = match res {
+        Some(res) => json!({"type": "string", "pattern": list_pattern(&sort_keys(res), true)}),
+        None => json!({"type": "string"}),
+    };
     vec![
         param(
             "page[size]",
@@ -147,29 +218,55 @@ fn list_params() -> Vec<Value> {
         param(
             "sort",
             "Comma-separated attribute names; `-` for descending; `relationship.attribute` for to-one relationships.",
-            json!({"type": "string"}),
+            sort_schema,
         ),
         param(
             "filter",
-            "JSON array of `{\"name\",\"op\",\"val\"|\"field\"}` nodes combined with `and`/`or`/`not`; `has`/`any` on relationships. Operators: eq ne lt le gt ge like ilike in_ notin_ is_ isnot between. The simple form `filter[attr]=value` also works.",
+            "JSON array of `{\"name\",\"op\",\"val\"|\"field\"}` nodes combined with `and`/`or`/`not`; `has`/`any` on relationships; a to-one relationship by id (`{\"name\":\"event\",\"op\":\"eq\",\"val\":\"7\"}`). Operators: eq ne lt le gt ge like ilike in_ notin_ is_ isnot between. The simple form `filter[attr]=value` also works (`filter[event]=7`). Empty means no filter.",
             json!({"type": "string"}),
         ),
     ]
 }
 
-fn detail_params() -> Vec<Value> {
-    vec![
-        param(
+fn detail_params(res: Option<&dyn DynResource>) -> Vec<Value> {
+    let mut out = Vec::new();
+    if let Some(res) = res.filter(|r| !r.relationships().is_empty()) {
+        out.push(param(
             "include",
-            "Comma-separated relationship paths, dotted for nesting (`a.b`).",
-            json!({"type": "string"}),
-        ),
-        json!({
-            "name": "fields", "in": "query", "required": false, "style": "deepObject", "explode": true,
-            "description": "Sparse fieldsets: `fields[<type>]=a,b`.",
-            "schema": {"type": "object", "additionalProperties": {"type": "string"}},
-        }),
-    ]
+            "Comma-separated relationship paths, dotted for nesting (`a.b`); the schema lists the paths up to two levels, the server follows deeper ones too.",
+            json!({"type": "string", "pattern": list_pattern(&include_paths(res), false)}),
+        ));
+    }
+    out.push(json!({
+        "name": "fields", "in": "query", "required": false, "style": "deepObject", "explode": true,
+        "description": "Sparse fieldsets: `fields[<type>]=a,b`.",
+        "schema": {"$ref": "#/components/schemas/SparseFieldsets"},
+    }));
+    out
+}
+
+/// Request schemas are closed: the server refuses unknown attributes and
+/// relationships (422), so the spec says so.
+fn close_request_schemas(spec: &mut Value) {
+    let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for (name, schema) in schemas.iter_mut() {
+        let request = [
+            "CreateAttributes",
+            "UpdateAttributes",
+            "CreateRelationships",
+            "UpdateRelationships",
+        ]
+        .iter()
+        .any(|s| name.ends_with(s));
+        if request && let Some(obj) = schema.as_object_mut() {
+            obj.insert("additionalProperties".into(), Value::Bool(false));
+        }
+    }
 }
 
 /// The spec as served and committed: poem-openapi's document plus the
@@ -177,13 +274,20 @@ fn detail_params() -> Vec<Value> {
 pub fn spec_json(service: &Service, registry: &Registry) -> Value {
     let mut spec: Value = serde_json::from_str(&service.spec()).unwrap_or(Value::Null);
     let perms = operation_permissions(registry);
+    close_request_schemas(&mut spec);
+    if let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        schemas.insert("SparseFieldsets".into(), sparse_fieldsets(registry));
+    }
     if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             let Some(ops) = item.as_object_mut() else {
                 continue;
             };
             for op in ops.values_mut() {
-                add_query_params(op);
+                add_query_params(op, registry);
                 let id = op
                     .get("operationId")
                     .and_then(Value::as_str)
@@ -217,19 +321,33 @@ fn success_schema(op: &Value) -> Option<String> {
     media.pointer("/schema/$ref")?.as_str().map(str::to_owned)
 }
 
-fn add_query_params(op: &mut Value) {
+/// The resource whose documents `schema` (a `$ref`) describes.
+fn resource_of(registry: &Registry, schema: &str) -> Option<&'static dyn DynResource> {
+    let name = schema.rsplit('/').next()?;
+    let prefix = name
+        .strip_suffix("CollectionDocument")
+        .or_else(|| name.strip_suffix("Document"))?;
+    registry
+        .all()
+        .iter()
+        .copied()
+        .find(|r| r.schema() == prefix)
+}
+
+fn add_query_params(op: &mut Value, registry: &Registry) {
     let Some(schema) = success_schema(op) else {
         return;
     };
+    let res = resource_of(registry, &schema);
     let mut extra = Vec::new();
     if schema.ends_with("CollectionDocument") {
-        extra.extend(list_params());
-        extra.extend(detail_params());
+        extra.extend(list_params(res));
+        extra.extend(detail_params(res));
     } else if schema.ends_with("Document")
         && !schema.contains("Relationship")
         && !schema.ends_with("/MetaDocument")
     {
-        extra.extend(detail_params());
+        extra.extend(detail_params(res));
     }
     if extra.is_empty() {
         return;

@@ -6,7 +6,7 @@ use poem::{Request, web::Data};
 use poem_openapi::{Object, OpenApi, payload::Json};
 use sea_orm::{ColumnTrait, Condition};
 
-use super::ApiTags;
+use super::{ApiTags, strict::Text};
 use crate::{
     auth::Authenticated,
     db::{
@@ -38,7 +38,7 @@ pub struct AcceptRequest {
 #[derive(Debug, Object)]
 pub struct AcceptData {
     /// The token.
-    pub token: String,
+    pub token: Text,
 }
 
 #[OpenApi(prefix_path = "/v1/role-invites", tag = "ApiTags::Roles")]

@@ -89,8 +89,11 @@ pub async fn list_document<C: ConnectionTrait>(
     }
     stmt.order_by((res.table(), "id"), Order::Asc);
     if q.page_size > 0 {
+        // A page far past the end is an empty page, never an overflow
+        // (SQL offsets are signed 64-bit).
+        let offset = q.page_size.saturating_mul(q.page_number.saturating_sub(1));
         stmt.limit(q.page_size)
-            .offset(q.page_size.saturating_mul(q.page_number.saturating_sub(1)));
+            .offset(Ord::min(offset, i64::MAX.unsigned_abs()));
     }
     let checks = Checks {
         action: None,

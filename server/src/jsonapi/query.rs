@@ -103,6 +103,9 @@ impl JsonApiQuery {
                 "page[number]" => q.page_number = parse_page(key, value, 1)?,
                 "sort" => q.sort = parse_sort(value, res)?,
                 "include" => q.include = parse_include(value, res)?,
+                // An empty `filter` is no filter (a client that serializes
+                // an empty query value); anything else must be the JSON array.
+                "filter" if value.trim().is_empty() => {}
                 "filter" => filters.push(parse_filter_json(value, res, cx)?),
                 k if k.starts_with("fields[") && k.ends_with(']') => {
                     let ty = &k[7..k.len() - 1];
@@ -161,8 +164,8 @@ fn parse_page(key: &str, value: &str, min: u64) -> Result<u64, ApiError> {
 
 fn parse_sort(value: &str, res: &dyn DynResource) -> Result<Vec<SortKey>, ApiError> {
     let mut keys = Vec::new();
-    for raw in value.split(',') {
-        let raw = raw.trim();
+    // An empty value (or an empty item) sorts by nothing extra.
+    for raw in value.split(',').map(str::trim).filter(|r| !r.is_empty()) {
         let (desc, name) = match raw.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, raw),

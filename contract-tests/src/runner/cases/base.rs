@@ -11,7 +11,7 @@ use crate::runner::{
     RunnerError,
     env::Env,
     http::HttpRequest,
-    plan::{Actor, Check},
+    model::{Actor, Check},
     seed::{ObjectState, SeededUser, UserKind},
     spec::{Operation, Security, Spec, media_essence},
 };

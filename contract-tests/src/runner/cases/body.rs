@@ -20,7 +20,7 @@ use super::{Derived, base::BasePlan};
 use crate::runner::{
     RunnerError,
     env::Env,
-    plan::{BodyEdit, Scenario},
+    model::{BodyEdit, Scenario},
     spec::{Operation, Spec},
 };
 
@@ -495,7 +495,7 @@ fn relationship_cases(
     op: &Operation,
     spec: &Spec,
     body_type: &str,
-    actor: crate::runner::plan::Actor,
+    actor: crate::runner::model::Actor,
     out: &mut Derived,
 ) {
     for (rel, _) in super::relations::required(op, spec, body_type) {

@@ -18,7 +18,7 @@ use crate::runner::{
     check::{self, Expect, Recorder},
     env::Env,
     http::HttpRequest,
-    plan::{Actor, Check, Scenario},
+    model::{Actor, Check, Scenario},
     spec::{Operation, Spec, media_essence},
 };
 

@@ -2,7 +2,7 @@
 //! soft-deleted object → 404 (existence never leaks).
 
 use super::{Caps, Derived, base::BasePlan};
-use crate::runner::plan::Scenario;
+use crate::runner::model::Scenario;
 
 /// An id no seeded object has.
 pub const MISSING_ID: &str = "999999999";

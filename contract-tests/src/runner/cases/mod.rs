@@ -35,38 +35,11 @@ pub mod recipes;
 pub mod relations;
 pub mod tokens;
 
+pub use super::model::Caps;
 use super::{
-    plan::{Actor, Scenario},
+    model::{Actor, Scenario},
     spec::{Operation, Spec},
 };
-
-/// What the target lets the runner do.
-#[derive(Debug, Clone, Default)]
-pub struct Caps {
-    /// Resource types the seeder can create (empty: no seeding).
-    pub kinds: Vec<String>,
-    /// Resource types the seeder can create soft-deleted.
-    pub deletable: Vec<String>,
-    /// Resource types the seeder can make referenced (a hard delete's 409).
-    pub referable: Vec<String>,
-    /// Whether tokens can be signed (expired tokens need the secret).
-    pub can_sign: bool,
-    /// Whether the runner can take a server's database down (in-process
-    /// targets: a dedicated server is spawned for it).
-    pub can_break_database: bool,
-}
-
-impl Caps {
-    /// Whether data can be seeded at all.
-    pub fn seeding(&self) -> bool {
-        !self.kinds.is_empty()
-    }
-
-    /// Whether objects of `kind` can be seeded.
-    pub fn seeds(&self, kind: &str) -> bool {
-        self.kinds.iter().any(|k| k == kind)
-    }
-}
 
 /// One planned case of an operation.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +72,16 @@ impl Derived {
             scenario,
         });
     }
+}
+
+/// The id of a case of `op`: `operation/status/actor/scenario`.
+pub fn case_id(op_id: &str, case: &Case) -> String {
+    format!(
+        "{op_id}/{}/{}/{}",
+        case.status,
+        case.actor.name(),
+        case.scenario.label()
+    )
 }
 
 /// The cases the runner can build for `op`.

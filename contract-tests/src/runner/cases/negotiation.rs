@@ -4,7 +4,7 @@
 //! parameters is neither acceptable in `Accept` nor in `Content-Type`.
 
 use super::{Derived, base::BasePlan};
-use crate::runner::{plan::Scenario, spec::Operation};
+use crate::runner::{model::Scenario, spec::Operation};
 
 /// `Accept` values no operation answers.
 pub const BAD_ACCEPT: &str = "text/html";

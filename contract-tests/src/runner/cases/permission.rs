@@ -22,15 +22,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use super::{Caps, Case, Derived, body, recipes, relations};
+use super::{Caps, Case, Derived, body, case_id, recipes, relations};
 use crate::runner::{
     RunnerError,
     check::{self, Expect, Recorder},
     env::Env,
     http::HttpRequest,
+    model::{Actor, Check, Scenario},
     oracle::{self, Shape, Tables},
     permissions::{PermissionRow, fields_allow},
-    plan::{self, Actor, Check, Scenario},
     seed::{ObjectState, UserKind},
     spec::{JSONAPI, Operation, Spec, media_essence},
     world::{self, Catalogue, Given, Layout, Obj, catalogue},
@@ -229,7 +229,7 @@ pub fn derive(
     let mut by_given: BTreeMap<Given, Vec<String>> = BTreeMap::new();
     let mut by_row: Vec<Vec<String>> = vec![Vec::new(); n];
     let mut push = |given: &Given, through: &[usize], case: Case, out: &mut Derived| {
-        let id = plan::case_id(&op.id, &case);
+        let id = case_id(&op.id, &case);
         for i in through {
             by_row[*i].push(id.clone());
         }
@@ -400,7 +400,7 @@ fn recipe_rows(op: &Operation, out: &Derived) -> Vec<Result<Vec<String>, String>
                         (200..300).contains(&c.status)
                     }
                 })
-                .map(|c| plan::case_id(&op.id, c))
+                .map(|c| case_id(&op.id, c))
                 .collect();
             if happy.is_empty() {
                 return Err(format!(
@@ -412,7 +412,7 @@ fn recipe_rows(op: &Operation, out: &Derived) -> Vec<Result<Vec<String>, String>
                 .cases
                 .iter()
                 .filter(|c| role != Actor::Anyone && matches!(c.scenario, Scenario::NoToken))
-                .map(|c| plan::case_id(&op.id, c))
+                .map(|c| case_id(&op.id, c))
                 .collect();
             if role != Actor::Anyone && denied.is_empty() {
                 return Err("no missing-token case denies anonymous callers".into());

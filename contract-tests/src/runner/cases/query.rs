@@ -5,7 +5,7 @@
 //! `DELETE` (which takes none).
 
 use super::{Derived, base::BasePlan};
-use crate::runner::{plan::Scenario, spec::Operation};
+use crate::runner::{model::Scenario, spec::Operation};
 
 /// The parameter name no operation knows.
 pub const UNKNOWN_PARAMETER: &str = "no-such-parameter";

@@ -17,7 +17,7 @@ use crate::runner::{
     RunnerError,
     env::Env,
     http::HttpRequest,
-    plan::{Actor, BodyEdit, Check, Scenario},
+    model::{Actor, BodyEdit, Check, Scenario},
     seed::UserKind,
     spec::{Operation, media_essence},
 };

@@ -8,7 +8,7 @@ use super::{
     base::{BasePlan, TokenUse},
 };
 use crate::runner::{
-    plan::{Actor, Scenario},
+    model::{Actor, Scenario},
     spec::Operation,
     target::TokenFault,
 };

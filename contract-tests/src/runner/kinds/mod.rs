@@ -64,8 +64,7 @@ use serde_json::Value;
 
 use super::{
     RunnerError,
-    plan::Actor,
-    world::{Want, Who},
+    model::{Actor, Want, Who},
 };
 
 pub use open_event_server::jsonapi::Row;

@@ -11,8 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::{BoxFuture, Kind, Narrow, Row, Seed, built, row_of, seed_err, stored};
 use crate::runner::{
     RunnerError,
-    plan::Actor,
-    world::{RoleWant, Want, Who},
+    model::{Actor, RoleWant, Want, Who},
 };
 
 /// Grants (default: a co-organizer grant of a new user).

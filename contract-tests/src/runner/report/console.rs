@@ -10,7 +10,7 @@ use std::{
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Report;
-use crate::runner::exec::CheckResult;
+use crate::runner::check::CheckResult;
 
 /// The progress bar.
 #[derive(Debug)]

@@ -9,7 +9,7 @@ use quick_junit::{NonSuccessKind, Report as JReport, TestCase, TestCaseStatus, T
 use super::Report;
 use crate::runner::RunnerError;
 
-fn failure_text(r: &crate::runner::exec::CheckResult, base: &str) -> String {
+fn failure_text(r: &crate::runner::check::CheckResult, base: &str) -> String {
     let mut out = String::new();
     for f in &r.failures {
         out.push_str(&format!(

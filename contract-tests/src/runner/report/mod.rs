@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    exec::CheckResult,
+    check::CheckResult,
     permissions::PermissionRow,
     plan::{Plan, Uncovered},
     spec::Spec,
