@@ -395,47 +395,36 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
             outcome,
         })
     };
-    let raw_first = measure(
-        "ceiling: raw handler, fixed body",
-        get(format!("{raw}/raw"), None),
-        load,
-    )
-    .await?;
-    let one_first = measure("ceiling: one primary-key SELECT", ceiling_one.clone(), load).await?;
+    // Each scenario is measured right after both ceilings, and its ratios
+    // use those adjacent ceilings: the machine is shared, and a ceiling
+    // measured minutes apart would turn load changes into ratio changes.
     let wanted =
         |name: &str| cli.only.is_empty() || cli.only.iter().any(|o| name.contains(o.as_str()));
-    let mut rows = Vec::new();
-    for (name, make) in scenarios {
-        if wanted(&name) {
-            rows.push(measure(&name, make, load).await?);
-        }
-    }
     let login_load = Load {
         connections: cli.connections.min(8),
         ..load
     };
     let login_name = "login (argon2id), reported apart";
-    let login_row = if wanted(login_name) {
-        Some(measure(login_name, login, login_load).await?)
-    } else {
-        None
-    };
-    let raw_last = measure(
-        "ceiling: raw handler, fixed body",
-        get(format!("{raw}/raw"), None),
-        load,
-    )
-    .await?;
-    let one_last = measure("ceiling: one primary-key SELECT", ceiling_one, load).await?;
-    let best = |a: &Row, b: &Row| {
-        if a.outcome.rps() >= b.outcome.rps() {
-            a.clone()
-        } else {
-            b.clone()
+    let mut all: Vec<(String, MakeRequest, Load)> = scenarios
+        .into_iter()
+        .map(|(name, make)| (name, make, load))
+        .collect();
+    all.push((login_name.to_owned(), login, login_load));
+    let mut rows: Vec<(Row, Row, Row)> = Vec::new();
+    for (name, make, scenario_load) in all {
+        if !wanted(&name) {
+            continue;
         }
-    };
-    let raw_ceiling = best(&raw_first, &raw_last);
-    let one_ceiling = best(&one_first, &one_last);
+        let raw_c = measure(
+            "ceiling: raw handler, fixed body",
+            get(format!("{raw}/raw"), None),
+            load,
+        )
+        .await?;
+        let one_c = measure("ceiling: one primary-key SELECT", ceiling_one.clone(), load).await?;
+        let row = measure(&name, make, scenario_load).await?;
+        rows.push((row, one_c, raw_c));
+    }
     let rss = rss_kib(server.child.id());
 
     let _ = writeln!(
@@ -443,7 +432,7 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         "| request | req/s | p50 ms | p99 ms | errors | ÷ one-statement ceiling | ÷ raw handler |"
     );
     let _ = writeln!(report, "|---|--:|--:|--:|--:|--:|--:|");
-    let line = |report: &mut String, r: &Row| {
+    for (r, one_c, raw_c) in &rows {
         let _ = writeln!(
             report,
             "| {} | {:.0} | {:.2} | {:.2} | {} | {:.2} | {:.3} |",
@@ -452,25 +441,23 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
             r.outcome.ms(0.5),
             r.outcome.ms(0.99),
             r.outcome.errors,
-            r.outcome.rps() / one_ceiling.outcome.rps().max(1e-9),
-            r.outcome.rps() / raw_ceiling.outcome.rps().max(1e-9),
+            r.outcome.rps() / one_c.outcome.rps().max(1e-9),
+            r.outcome.rps() / raw_c.outcome.rps().max(1e-9),
         );
+    }
+    let range = |f: &dyn Fn(&(Row, Row, Row)) -> f64| {
+        let v: Vec<f64> = rows.iter().map(f).collect();
+        let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = v.iter().copied().fold(0.0, f64::max);
+        format!("{lo:.0}–{hi:.0}")
     };
-    line(&mut report, &raw_ceiling);
-    line(&mut report, &one_ceiling);
-    for r in &rows {
-        line(&mut report, r);
-    }
-    if let Some(row) = &login_row {
-        line(&mut report, row);
-    }
     let _ = writeln!(
         report,
-        "\nCeilings: the better of a measurement before and after the scenarios (raw {:.0} and {:.0} req/s; one-statement {:.0} and {:.0} req/s).",
-        raw_first.outcome.rps(),
-        raw_last.outcome.rps(),
-        one_first.outcome.rps(),
-        one_last.outcome.rps()
+        "\nCeilings, measured right before each row (req/s, p99 ms): one-statement {} (p99 {}), raw handler {} (p99 {}).",
+        range(&|(_, one, _)| one.outcome.rps()),
+        range(&|(_, one, _)| one.outcome.ms(0.99)),
+        range(&|(_, _, raw)| raw.outcome.rps()),
+        range(&|(_, _, raw)| raw.outcome.ms(0.99)),
     );
     if let Some(kib) = rss {
         let _ = writeln!(

@@ -121,17 +121,23 @@ async fn authorize_with<T>(
     let mut stmt = load::base(res);
     stmt.cond_where(Condition::all().add(res.scope(caller)).add(cond))
         .limit(1);
+    // Viewing is visibility: a visible row passes a view rule by
+    // definition, so the view rules are not asked again as columns (their
+    // field limits, if any, come back through `hidden`).
     let checks = Checks {
-        action: Some(action),
+        action: (action != Action::View).then_some(action),
         total: None,
     };
     let (mut rows, _) = load::rows_with(&state.db, res, caller, stmt, checks, typed).await?;
-    let (loaded, model) = rows.pop().ok_or_else(|| {
+    let (mut loaded, model) = rows.pop().ok_or_else(|| {
         ApiError::not_found(format!(
             "No {} with this id is visible to you.",
             res.type_name()
         ))
     })?;
+    if action == Action::View {
+        loaded.rules = res.permissions().rules(Action::View).to_vec();
+    }
     #[cfg(feature = "faults")]
     let loaded = if dropped(state, res, action) {
         Loaded {
