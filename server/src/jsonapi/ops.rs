@@ -9,7 +9,7 @@
 use poem::Request;
 use sea_orm::{
     Condition, ConnectionTrait, IntoActiveModel,
-    sea_query::{Expr, ExprTrait, Order},
+    sea_query::{Expr, ExprTrait},
 };
 use serde_json::Value;
 
@@ -493,20 +493,4 @@ pub async fn related(
             get(state, caller, req, target, by_id).await
         }
     }
-}
-
-/// Rows of `res` matching `cond` that the caller may view, ordered by id
-/// (for handlers that need typed models of visible rows).
-pub async fn visible_rows<C: ConnectionTrait>(
-    db: &C,
-    caller: &Caller,
-    res: &dyn DynResource,
-    cond: Condition,
-) -> Result<Vec<Loaded>, ApiError> {
-    let mut stmt = load::base(res);
-    stmt.cond_where(Condition::all().add(res.scope(caller)).add(cond))
-        .order_by((res.table(), "id"), Order::Asc);
-    Ok(load::rows(db, res, caller, stmt, Checks::default())
-        .await?
-        .0)
 }

@@ -19,7 +19,7 @@ use crate::model::DynResource;
 use crate::{
     auth::Caller,
     error::ApiError,
-    permissions::{Action, Args, Table},
+    permissions::{Args, Table},
     state::AppState,
 };
 
@@ -175,9 +175,4 @@ pub fn event_of(table: &Table, rels: &[Relationship], parsed: &Parsed) -> Option
         Some(super::body::Linkage::One(Some(id))) => Some(*id),
         _ => None,
     }
-}
-
-/// Whether `action` is ever allowed to anonymous callers.
-pub fn anonymous_may(table: &Table, action: Action) -> bool {
-    !table.requires_auth(action)
 }
