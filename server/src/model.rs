@@ -232,6 +232,28 @@ impl Field {
         }
     }
 
+    /// `latitude`: degrees, -90 to 90.
+    pub const LATITUDE: Field = Field::new(
+        "latitude",
+        "latitude",
+        FieldKind::Float {
+            min: -90.0,
+            max: 90.0,
+        },
+        "Degrees north (-90 to 90).",
+    );
+
+    /// `longitude`: degrees, -180 to 180.
+    pub const LONGITUDE: Field = Field::new(
+        "longitude",
+        "longitude",
+        FieldKind::Float {
+            min: -180.0,
+            max: 180.0,
+        },
+        "Degrees east (-180 to 180).",
+    );
+
     /// Marks the field required on create and not nullable.
     pub const fn required(mut self) -> Self {
         self.required = true;

@@ -193,7 +193,6 @@ async fn database(cli: &BenchCli) -> Result<String, String> {
 struct Data {
     published: Vec<i64>,
     owner: user::Model,
-    owner_event: i64,
     member: user::Model,
 }
 
@@ -246,7 +245,6 @@ async fn seed_data(url: &str, cli: &BenchCli) -> Result<Data, String> {
     Ok(Data {
         published: published.iter().map(|e| e.id).collect(),
         owner,
-        owner_event: first.id,
         member,
     })
 }
@@ -371,7 +369,6 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         ),
         ("event create, registered user".into(), create),
     ];
-    let _ = data.owner_event;
 
     let mut report = String::new();
     let _ = writeln!(

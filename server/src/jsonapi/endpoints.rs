@@ -520,9 +520,8 @@ fn ok(status: StatusCode, doc: Json) -> Response {
         .body(doc.0)
 }
 
-async fn json_body(req: &mut Request) -> Result<Value, ApiError> {
-    let bytes = req
-        .take_body()
+async fn json_body(body: poem::Body) -> Result<Value, ApiError> {
+    let bytes = body
         .into_vec()
         .await
         .map_err(|e| ApiError::bad_request(format!("The body could not be read: {e}.")))?;
@@ -530,7 +529,10 @@ async fn json_body(req: &mut Request) -> Result<Value, ApiError> {
 }
 
 async fn handle<R: Resource>(kind: Kind, mut req: Request) -> Result<Response, ApiError> {
-    let state = state_of(&req)?.clone();
+    // The body is taken (not read) up front so the state can stay borrowed
+    // from the request; it is read only by the operations that take one.
+    let body = req.take_body();
+    let state = state_of(&req)?;
     let caller = Caller::from_request(&req, &state.jwt, &state.db).await?;
     let res = erased::<R>();
     let raw = req.raw_path_param("param0").map(str::to_owned);
@@ -538,12 +540,12 @@ async fn handle<R: Resource>(kind: Kind, mut req: Request) -> Result<Response, A
         let raw = raw.as_deref().unwrap_or_default();
         R::key(raw).ok_or_else(|| ApiError::not_found(format!("No {} with id `{raw}`.", R::TYPE)))
     };
-    let s = &state;
+    let s = state;
     let doc = match kind {
         Kind::List => ops::list(s, &caller, &req, res, Condition::all()).await?,
         Kind::Get => ops::get(s, &caller, &req, res, cond()?).await?,
         Kind::Create => {
-            let body = json_body(&mut req).await?;
+            let body = json_body(body).await?;
             let (doc, location) = ops::create::<R>(s, &caller, &req, body).await?;
             let mut resp = ok(StatusCode::CREATED, doc);
             if let Ok(v) = poem::http::HeaderValue::from_str(&location) {
@@ -553,14 +555,14 @@ async fn handle<R: Resource>(kind: Kind, mut req: Request) -> Result<Response, A
         }
         Kind::Update => {
             let cond = cond()?;
-            let body = json_body(&mut req).await?;
+            let body = json_body(body).await?;
             ops::update::<R>(s, &caller, &req, cond, body).await?
         }
         Kind::Delete => ops::delete::<R>(s, &caller, &req, cond()?).await?,
         Kind::Linkage(rel) => ops::linkage(s, &caller, &req, res, cond()?, rel.name).await?,
         Kind::SetLinkage(rel) => {
             let cond = cond()?;
-            let body = json_body(&mut req).await?;
+            let body = json_body(body).await?;
             ops::set_linkage::<R>(s, &caller, &req, cond, rel.name, body).await?
         }
         Kind::Related(rel) => ops::related(s, &caller, &req, res, cond()?, rel).await?,

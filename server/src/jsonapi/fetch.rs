@@ -248,7 +248,9 @@ async fn related_rows<C: ConnectionTrait>(
 }
 
 /// The linkage `data` of `row`'s relationship from the loaded targets
-/// (only targets the caller may see appear).
+/// (only targets the caller may see appear). A to-many target declares the
+/// inverse to-one on the same key (checked with the declarations), so its
+/// rows carry that key.
 fn linkage(row: &Loaded, kind: RelKind, target: &dyn DynResource, trows: &[Loaded]) -> Value {
     match kind {
         RelKind::BelongsTo { fk } => row
@@ -260,22 +262,11 @@ fn linkage(row: &Loaded, kind: RelKind, target: &dyn DynResource, trows: &[Loade
         RelKind::HasMany { fk } => Value::Array(
             trows
                 .iter()
-                .filter(|t| t.row.fk(fk) == Some(row.id) || has_fk_value(target, t, fk, row.id))
+                .filter(|t| t.row.fk(fk) == Some(row.id))
                 .map(|t| identifier(target.type_name(), &t.id.to_string()))
                 .collect(),
         ),
     }
-}
-
-/// Whether the target row's `fk` column (a field or a to-one key) holds `id`.
-fn has_fk_value(target: &dyn DynResource, t: &Loaded, fk: &str, id: i64) -> bool {
-    target
-        .fields()
-        .iter()
-        .position(|f| f.column == fk)
-        .and_then(|i| t.row.values.get(i))
-        .and_then(Value::as_i64)
-        == Some(id)
 }
 
 /// The linkage of the included relationships of one row: `(name, data)`.
@@ -309,7 +300,7 @@ impl Included {
 
     fn write(self, w: &mut Writer) {
         w.raw("[");
-        w.raw(std::str::from_utf8(&self.objects.finish().0).unwrap_or_default());
+        w.append(self.objects);
         w.raw("]");
     }
 }

@@ -77,6 +77,12 @@ impl Writer {
         self
     }
 
+    /// Another writer's output, as is.
+    pub fn append(&mut self, other: Writer) -> &mut Self {
+        self.buf.extend_from_slice(&other.buf);
+        self
+    }
+
     /// Any JSON value.
     pub fn value(&mut self, v: &Value) -> &mut Self {
         let _ = serde_json::to_writer(&mut self.buf, v);

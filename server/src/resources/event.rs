@@ -133,24 +133,8 @@ const FIELDS: &[Field] = &[
         Str { max: 255 },
         "",
     ),
-    Field::new(
-        "latitude",
-        "latitude",
-        Float {
-            min: -90.0,
-            max: 90.0,
-        },
-        "",
-    ),
-    Field::new(
-        "longitude",
-        "longitude",
-        Float {
-            min: -180.0,
-            max: 180.0,
-        },
-        "",
-    ),
+    Field::LATITUDE,
+    Field::LONGITUDE,
     Field::new("external-event-url", "external_event_url", Url, ""),
     Field::new("logo-url", "logo_url", Url, ""),
     Field::new("original-image-url", "original_image_url", Url, ""),

@@ -12,24 +12,8 @@ pub const TABLE: Table = program::table("microlocation", "microlocations", progr
 
 const FIELDS: &[Field] = &[
     Field::new("name", "name", Str { max: 255 }, "").required(),
-    Field::new(
-        "latitude",
-        "latitude",
-        Float {
-            min: -90.0,
-            max: 90.0,
-        },
-        "",
-    ),
-    Field::new(
-        "longitude",
-        "longitude",
-        Float {
-            min: -180.0,
-            max: 180.0,
-        },
-        "",
-    ),
+    Field::LATITUDE,
+    Field::LONGITUDE,
     Field::new(
         "floor",
         "floor",

@@ -91,12 +91,24 @@ mod tests {
                 R::TYPE,
                 r.target_type()
             );
-            if let RelKind::BelongsTo { fk } = r.kind {
-                assert!(
+            match r.kind {
+                RelKind::BelongsTo { fk } => assert!(
                     <R::Entity as EntityTrait>::Column::from_str(fk).is_ok(),
                     "{}: missing fk {fk}",
                     R::TYPE
-                );
+                ),
+                // Linkage of a to-many relationship reads the key off the
+                // target's rows, which carry the keys of their to-ones.
+                RelKind::HasMany { fk } => assert!(
+                    r.target()
+                        .relationships()
+                        .iter()
+                        .any(|t| t.kind == RelKind::BelongsTo { fk }),
+                    "{}: `{}` needs `{}` to declare a to-one on `{fk}`",
+                    R::TYPE,
+                    r.name,
+                    r.target_type()
+                ),
             }
         }
     }

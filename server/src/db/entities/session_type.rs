@@ -1,7 +1,7 @@
 //! `session_types`: the kinds of session an event offers, each with a
 //! length (soft-deleted, like events).
 
-use sea_orm::{ActiveValue, entity::prelude::*};
+use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A kind of session (talk, workshop, …) of an event.
@@ -22,19 +22,7 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    /// `created_at` defaults to the time of insertion.
-    async fn before_save<C>(mut self, _db: &C, insert: bool) -> Result<Self, DbErr>
-    where
-        C: ConnectionTrait,
-    {
-        if insert && self.created_at.is_not_set() {
-            self.created_at = ActiveValue::Set(chrono::Utc::now());
-        }
-        Ok(self)
-    }
-}
+super::created_at_on_insert!();
 
 /// Hours and minutes of a length in Open Event's `%H:%M` format: one or
 /// two digits each, hours 0–23, minutes 0–59; `None` otherwise (the API's

@@ -1,7 +1,7 @@
 //! `social_links`: an event's links to its pages elsewhere (deleted for
 //! good).
 
-use sea_orm::{ActiveValue, entity::prelude::*};
+use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A link from an event to one of its pages elsewhere.
@@ -23,16 +23,4 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    /// `created_at` defaults to the time of insertion.
-    async fn before_save<C>(mut self, _db: &C, insert: bool) -> Result<Self, DbErr>
-    where
-        C: ConnectionTrait,
-    {
-        if insert && self.created_at.is_not_set() {
-            self.created_at = ActiveValue::Set(chrono::Utc::now());
-        }
-        Ok(self)
-    }
-}
+super::created_at_on_insert!();
