@@ -83,6 +83,55 @@ pub struct Settings {
     #[arg(long, env = "OPEN_EVENT_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
 
+    /// Google OAuth client id; Google login is off (404) without it.
+    #[arg(long, env = "OPEN_EVENT_GOOGLE_CLIENT_ID")]
+    pub google_client_id: Option<String>,
+
+    /// Google OAuth client secret.
+    #[arg(long, env = "OPEN_EVENT_GOOGLE_CLIENT_SECRET", hide_env_values = true)]
+    pub google_client_secret: Option<String>,
+
+    /// Base URL of Google's OAuth endpoints in the stand-in layout
+    /// (`/o/oauth2/v2/auth`, `/token`, `/oauth2/v3/userinfo` under it). Unset:
+    /// the real Google endpoints (accounts.google.com, oauth2.googleapis.com,
+    /// www.googleapis.com).
+    #[arg(long, env = "OPEN_EVENT_GOOGLE_BASE_URL")]
+    pub google_base_url: Option<String>,
+
+    /// Facebook app id; Facebook login is off (404) without it.
+    #[arg(long, env = "OPEN_EVENT_FACEBOOK_APP_ID")]
+    pub facebook_app_id: Option<String>,
+
+    /// Facebook app secret.
+    #[arg(long, env = "OPEN_EVENT_FACEBOOK_APP_SECRET", hide_env_values = true)]
+    pub facebook_app_secret: Option<String>,
+
+    /// Base URL of Facebook's login dialog (`/v19.0/dialog/oauth` under it).
+    #[arg(
+        long,
+        env = "OPEN_EVENT_FACEBOOK_BASE_URL",
+        default_value = "https://www.facebook.com"
+    )]
+    pub facebook_base_url: String,
+
+    /// Base URL of the Graph API (`/v19.0/oauth/access_token`, `/debug_token`,
+    /// `/v19.0/me` under it).
+    #[arg(
+        long,
+        env = "OPEN_EVENT_GRAPH_BASE_URL",
+        default_value = "https://graph.facebook.com"
+    )]
+    pub graph_base_url: String,
+
+    /// Where providers send the browser back after consent (the frontend's
+    /// callback page). Unset: `<frontend-url>/oauth/callback`.
+    #[arg(long, env = "OPEN_EVENT_OAUTH_REDIRECT_URI")]
+    pub oauth_redirect_uri: Option<String>,
+
+    /// Timeout of each request to an OAuth provider, in milliseconds.
+    #[arg(long, env = "OPEN_EVENT_OAUTH_TIMEOUT_MS", default_value_t = 10_000)]
+    pub oauth_timeout_ms: u64,
+
     /// Deliberate defects for the contract runner's self-tests; code only,
     /// and only with the `faults` feature.
     #[cfg(feature = "faults")]
@@ -105,6 +154,15 @@ impl Settings {
             log_format: LogFormat::Text,
             frontend_url: "http://localhost:4200".to_owned(),
             cors_origins: Vec::new(),
+            google_client_id: None,
+            google_client_secret: None,
+            google_base_url: None,
+            facebook_app_id: None,
+            facebook_app_secret: None,
+            facebook_base_url: "https://www.facebook.com".to_owned(),
+            graph_base_url: "https://graph.facebook.com".to_owned(),
+            oauth_redirect_uri: None,
+            oauth_timeout_ms: 10_000,
             #[cfg(feature = "faults")]
             faults: crate::faults::Faults::default(),
         }
