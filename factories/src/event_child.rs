@@ -60,7 +60,12 @@ pub trait EventChild: Clone + Default + Send + Sync + 'static {
     /// The sea-orm entity (every event child has `event_id` and
     /// `created_at` columns).
     type Entity: EntityTrait<
-            Model: Clone + Send + Sync + IntoActiveModel<ActiveModelOf<Self>>,
+            Model: Clone
+                       + Send
+                       + Sync
+                       + IntoActiveModel<ActiveModelOf<Self>>
+                       + serde::Serialize
+                       + serde::de::DeserializeOwned,
             ActiveModel: From<ModelOf<Self>> + Send,
         >;
     /// What [`EventChildFactory::create_graph`] returns (declared with
@@ -349,6 +354,36 @@ macro_rules! event_child {
     };
 }
 pub(crate) use event_child;
+
+/// Visits event child types one by one ([`visit_event_children`](crate::visit_event_children)):
+/// how a caller outside this crate (the contract runner) gets every
+/// [`EventChild`] as a type, to build generic code over it.
+pub trait EventChildVisitor {
+    /// Called once per registered event child.
+    fn visit<R: EventChild>(&mut self);
+}
+
+/// Registers the event children (in `lib.rs`): per line
+/// `module: Spec => Factory, Graph;` it declares the module, re-exports the
+/// factory and graph types (crate root and prelude), and visits the spec in
+/// `visit_event_children`.
+macro_rules! event_children {
+    ($($module:ident: $Spec:ident => $Factory:ident, $Graph:ident;)*) => {
+        $(pub mod $module;)*
+
+        /// The event children's factory and graph types (also in the prelude).
+        pub mod event_child_factories {
+            $(pub use crate::$module::{$Factory, $Graph};)*
+        }
+        pub use event_child_factories::*;
+
+        /// Visits every event child's spec type, in registration order.
+        pub fn visit_event_children(visitor: &mut impl $crate::EventChildVisitor) {
+            $(visitor.visit::<$module::$Spec>();)*
+        }
+    };
+}
+pub(crate) use event_children;
 
 /// The setters of an event child's overrides, inside an
 /// `impl EventChildFactory<…Spec>` block: each line

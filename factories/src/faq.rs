@@ -2,7 +2,7 @@
 //! event (published, with its owner) when none is given.
 
 use fake::faker::lorem::en::{Paragraph, Paragraphs};
-use open_event_server::db::entities::faq;
+use open_event_server::resources::faq;
 
 use crate::event_child::{Common, EventChild, EventChildFactory, event_child, setters};
 use crate::{Draw, Result};

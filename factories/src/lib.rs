@@ -232,16 +232,10 @@ pub mod error;
 pub mod event;
 pub mod event_child;
 pub mod factory;
-pub mod faq;
-pub mod microlocation;
 pub mod password;
 pub mod role;
 pub mod role_invite;
 pub mod seed;
-pub mod session_type;
-pub mod social_link;
-pub mod sponsor;
-pub mod track;
 pub mod user;
 pub mod users_events_role;
 
@@ -249,26 +243,34 @@ pub use context::{Draw, FactoryContext, FactoryRng, Uniqueness};
 pub use custom_role::RoleFactory;
 pub use error::{FactoryError, Result};
 pub use event::{EventFactory, EventGraph, Member};
-pub use event_child::{EventChild, EventChildFactory};
+pub use event_child::{EventChild, EventChildFactory, EventChildVisitor};
 pub use factory::{Factory, Lazy};
-pub use faq::{FaqFactory, FaqGraph};
-pub use microlocation::{MicrolocationFactory, MicrolocationGraph};
 pub use password::{DEFAULT_PASSWORD, DEFAULT_PASSWORD_HASH};
 pub use role::Role;
 pub use role_invite::{Invitation, RoleInviteFactory};
-pub use session_type::{SessionTypeFactory, SessionTypeGraph};
-pub use social_link::{SocialLinkFactory, SocialLinkGraph};
-pub use sponsor::{SponsorFactory, SponsorGraph};
-pub use track::{TrackFactory, TrackGraph};
 pub use user::UserFactory;
 pub use users_events_role::{Membership, UsersEventsRoleFactory};
 
+// The factories of the records that belong to an event: one line each
+// (the module, its spec, its factory and graph types). It declares the
+// module, re-exports the factory and graph here and in the prelude, and
+// registers the spec with [`visit_event_children`], through which the
+// contract runner seeds every one of them without a line of its own.
+event_child::event_children! {
+    faq: FaqSpec => FaqFactory, FaqGraph;
+    microlocation: MicrolocationSpec => MicrolocationFactory, MicrolocationGraph;
+    session_type: SessionTypeSpec => SessionTypeFactory, SessionTypeGraph;
+    social_link: SocialLinkSpec => SocialLinkFactory, SocialLinkGraph;
+    sponsor: SponsorSpec => SponsorFactory, SponsorGraph;
+    track: TrackSpec => TrackFactory, TrackGraph;
+}
+
 /// Everything a test needs: `use open_event_factories::prelude::*;`.
 pub mod prelude {
+    pub use crate::event_child_factories::*;
     pub use crate::{
         DEFAULT_PASSWORD, EventFactory, EventGraph, Factory, FactoryContext, FactoryError,
-        FaqFactory, Invitation, Member, Membership, MicrolocationFactory, Role, RoleFactory,
-        RoleInviteFactory, SessionTypeFactory, SocialLinkFactory, SponsorFactory, TrackFactory,
-        UserFactory, UsersEventsRoleFactory,
+        Invitation, Member, Membership, Role, RoleFactory, RoleInviteFactory, UserFactory,
+        UsersEventsRoleFactory,
     };
 }

@@ -2,7 +2,7 @@
 //! (published, with its owner) when none is given.
 
 use fake::rand::RngExt;
-use open_event_server::db::entities::microlocation;
+use open_event_server::resources::microlocation;
 
 use crate::event_child::{Common, EventChild, EventChildFactory, SoftDeleted, Trimmable};
 use crate::event_child::{event_child, setters};

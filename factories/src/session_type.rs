@@ -1,7 +1,7 @@
 //! [`SessionTypeFactory`]: the kinds of session an event offers, creating
 //! the event (published, with its owner) when none is given.
 
-use open_event_server::db::entities::session_type::{self, format_length};
+use open_event_server::resources::session_type::{self, format_length};
 
 use crate::event_child::{Common, EventChild, EventChildFactory, SoftDeleted, Trimmable};
 use crate::event_child::{event_child, setters};

@@ -2,7 +2,7 @@
 //! the event (published, with its owner) when none is given.
 
 use fake::faker::lorem::en::Words;
-use open_event_server::db::entities::social_link;
+use open_event_server::resources::social_link;
 
 use crate::event_child::{Common, EventChild, EventChildFactory, Trimmable, event_child, setters};
 use crate::{Draw, Result, context::slug};

@@ -2,7 +2,7 @@
 //! with its owner) when none is given.
 
 use fake::faker::company::en::{CatchPhrase, CompanyName};
-use open_event_server::db::entities::sponsor;
+use open_event_server::resources::sponsor;
 
 use crate::event_child::{Common, EventChild, EventChildFactory, SoftDeleted, Trimmable};
 use crate::event_child::{event_child, setters};

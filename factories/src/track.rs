@@ -2,7 +2,7 @@
 //! its owner) when none is given.
 
 use fake::{faker::lorem::en::Sentence, rand::RngExt};
-use open_event_server::db::entities::track::{self, font_color_for};
+use open_event_server::resources::track::{self, font_color_for};
 
 use crate::event_child::{Common, EventChild, EventChildFactory, SoftDeleted, Trimmable};
 use crate::event_child::{event_child, setters};

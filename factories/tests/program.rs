@@ -7,10 +7,10 @@
 
 use chrono::{Duration, Utc};
 use open_event_factories::{FactoryError, prelude::*, seed};
-use open_event_server::db::{
-    self,
-    entities::{
-        event, faq, microlocation, session_type,
+use open_event_server::{
+    db::{self, entities::event},
+    resources::{
+        faq, microlocation, session_type,
         session_type::parse_length,
         social_link, sponsor,
         track::{self, font_color_for, is_hex_color},

@@ -45,12 +45,12 @@
 //! idempotent.
 
 use chrono::{Duration, NaiveTime, Utc};
-use open_event_server::db::{
-    self,
-    entities::{
-        event, faq, microlocation, session_type, social_link, sponsor, track, user,
-        users_events_role,
+use open_event_server::{
+    db::{
+        self,
+        entities::{event, user, users_events_role},
     },
+    resources::{faq, microlocation, session_type, social_link, sponsor, track},
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select};
 

@@ -1,11 +1,35 @@
 //! `faq`: an event's frequently asked questions.
 
 use crate::{
-    db::entities::faq,
     jsonapi::{Field, FieldKind::*, Op, Relationship, Resource, Tag},
     permissions::Table,
     resources::program,
 };
+
+pub use entity::*;
+
+/// `faqs`: an event's frequently asked questions (deleted for good).
+pub mod entity {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    /// A question and its answer, on an event.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "faqs")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub event_id: i64,
+        pub question: String,
+        pub answer: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    crate::db::entities::created_at_on_insert!();
+}
 
 /// Who sees and manages them (see [`program`]).
 pub const TABLE: Table = program::table("faq", "faqs", program::RULES);
@@ -22,9 +46,9 @@ const FIELDS: &[Field] = &[
 pub struct FaqResource;
 
 impl Resource for FaqResource {
-    type Entity = faq::Entity;
-    type Model = faq::Model;
-    type ActiveModel = faq::ActiveModel;
+    type Entity = Entity;
+    type Model = Model;
+    type ActiveModel = ActiveModel;
     const TYPE: &'static str = "faq";
     const PLURAL: &'static str = "faqs";
     const SCHEMA: &'static str = "Faq";
@@ -38,7 +62,7 @@ impl Resource for FaqResource {
     const PERMISSIONS: Table = TABLE;
     const OPERATIONS: &'static [Op] = program::operations!("faqs", "an FAQ", hard_delete);
 
-    fn id(model: &faq::Model) -> i64 {
+    fn id(model: &Model) -> i64 {
         model.id
     }
 }

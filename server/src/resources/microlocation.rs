@@ -1,11 +1,43 @@
 //! `microlocation`: the rooms and places of an event.
 
 use crate::{
-    db::entities::microlocation,
     jsonapi::{Field, FieldKind::*, Op, Relationship, Resource, Tag},
     permissions::Table,
     resources::program,
 };
+
+pub use entity::*;
+
+/// `microlocations`: rooms and places of an event (soft-deleted, like
+/// events).
+pub mod entity {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    /// A room or place of an event.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "microlocations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub event_id: i64,
+        pub name: String,
+        pub latitude: Option<f64>,
+        pub longitude: Option<f64>,
+        pub floor: Option<i32>,
+        pub hidden_in_scheduler: bool,
+        /// The room's label (e.g. "2.14").
+        pub room: Option<String>,
+        pub position: Option<i32>,
+        pub created_at: DateTimeUtc,
+        pub deleted_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    crate::db::entities::created_at_on_insert!();
+}
 
 /// Who sees and manages them (see [`program`]).
 pub const TABLE: Table = program::table("microlocation", "microlocations", program::RULES);
@@ -50,9 +82,9 @@ const FIELDS: &[Field] = &[
 pub struct MicrolocationResource;
 
 impl Resource for MicrolocationResource {
-    type Entity = microlocation::Entity;
-    type Model = microlocation::Model;
-    type ActiveModel = microlocation::ActiveModel;
+    type Entity = Entity;
+    type Model = Model;
+    type ActiveModel = ActiveModel;
     const TYPE: &'static str = "microlocation";
     const PLURAL: &'static str = "microlocations";
     const SCHEMA: &'static str = "Microlocation";
@@ -67,7 +99,7 @@ impl Resource for MicrolocationResource {
     const OPERATIONS: &'static [Op] =
         program::operations!("microlocations", "a microlocation", soft_delete);
 
-    fn id(model: &microlocation::Model) -> i64 {
+    fn id(model: &Model) -> i64 {
         model.id
     }
 }

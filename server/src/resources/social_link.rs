@@ -2,11 +2,40 @@
 //! let anyone create one).
 
 use crate::{
-    db::entities::social_link,
     jsonapi::{Field, FieldKind::*, Op, Relationship, Resource, Tag},
     permissions::Table,
     resources::program,
 };
+
+pub use entity::*;
+
+/// `social_links`: an event's links to its pages elsewhere (deleted for
+/// good).
+pub mod entity {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    /// A link from an event to one of its pages elsewhere.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "social_links")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub event_id: i64,
+        /// The site's name ("GitHub", "Website", …).
+        pub name: String,
+        /// The URL.
+        pub link: String,
+        /// A free key the frontend tells links apart by (e.g. "github").
+        pub identifier: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    crate::db::entities::created_at_on_insert!();
+}
 
 /// Who sees and manages them (see [`program`]).
 pub const TABLE: Table = program::table("social-link", "social_links", program::RULES);
@@ -29,9 +58,9 @@ const FIELDS: &[Field] = &[
 pub struct SocialLinkResource;
 
 impl Resource for SocialLinkResource {
-    type Entity = social_link::Entity;
-    type Model = social_link::Model;
-    type ActiveModel = social_link::ActiveModel;
+    type Entity = Entity;
+    type Model = Model;
+    type ActiveModel = ActiveModel;
     const TYPE: &'static str = "social-link";
     const PLURAL: &'static str = "social-links";
     const SCHEMA: &'static str = "SocialLink";
@@ -46,7 +75,7 @@ impl Resource for SocialLinkResource {
     const OPERATIONS: &'static [Op] =
         program::operations!("social-links", "a social link", hard_delete);
 
-    fn id(model: &social_link::Model) -> i64 {
+    fn id(model: &Model) -> i64 {
         model.id
     }
 }

@@ -2,11 +2,42 @@
 //! them while the event is published (see [`super::program`]).
 
 use crate::{
-    db::entities::sponsor,
     jsonapi::{Field, FieldKind::*, Op, Relationship, Resource, Tag},
     permissions::Table,
     resources::program,
 };
+
+pub use entity::*;
+
+/// `sponsors`: an event's sponsors (soft-deleted, like events).
+pub mod entity {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    /// A sponsor of an event.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "sponsors")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub event_id: i64,
+        pub name: String,
+        pub description: Option<String>,
+        pub url: Option<String>,
+        /// Rank among the event's sponsors (1 = the top tier).
+        pub level: Option<i32>,
+        pub logo_url: Option<String>,
+        /// The API's `type` (e.g. "Gold").
+        pub sponsor_type: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub deleted_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    crate::db::entities::created_at_on_insert!();
+}
 
 /// Who sees and manages sponsors.
 pub const TABLE: Table = program::table("sponsor", "sponsors", program::RULES);
@@ -38,9 +69,9 @@ const FIELDS: &[Field] = &[
 pub struct SponsorResource;
 
 impl Resource for SponsorResource {
-    type Entity = sponsor::Entity;
-    type Model = sponsor::Model;
-    type ActiveModel = sponsor::ActiveModel;
+    type Entity = Entity;
+    type Model = Model;
+    type ActiveModel = ActiveModel;
     const TYPE: &'static str = "sponsor";
     const PLURAL: &'static str = "sponsors";
     const SCHEMA: &'static str = "Sponsor";
@@ -54,7 +85,7 @@ impl Resource for SponsorResource {
     const PERMISSIONS: Table = TABLE;
     const OPERATIONS: &'static [Op] = program::operations!("sponsors", "a sponsor", soft_delete);
 
-    fn id(model: &sponsor::Model) -> i64 {
+    fn id(model: &Model) -> i64 {
         model.id
     }
 }

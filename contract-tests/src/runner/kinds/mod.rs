@@ -1,6 +1,7 @@
 //! Resource kinds: what the runner needs to know about one resource type
 //! that the server's declaration does not say — how its factory makes an
-//! object. One file per type, registered by one line in [`KINDS`].
+//! object. One file per type, registered by one line in [`OWN_KINDS`];
+//! records of an event need none (see [`event_child`]).
 //!
 //! Everything else about a type is read from the server's registry
 //! (`open_event_server::resources::registry()`): its table, whether it is
@@ -36,14 +37,9 @@
 //! silently.
 
 pub mod event;
-pub mod faq;
-pub mod microlocation;
+pub mod event_child;
 pub mod role;
 pub mod role_invite;
-pub mod session_type;
-pub mod social_link;
-pub mod sponsor;
-pub mod track;
 pub mod user;
 pub mod users_events_role;
 
@@ -72,21 +68,28 @@ pub use open_event_server::jsonapi::Row;
 /// A boxed, sendable future (kinds are used as `dyn Kind`).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Every kind the runner seeds. Adding a resource: its kind file, and one
-/// line here.
-pub const KINDS: &[&dyn Kind] = &[
+/// The kinds with a file of their own. Every record that belongs to an
+/// event (sponsors, tracks, …) has the generic [`event_child::Child`] kind
+/// instead, found through the factories' registry: see [`kinds`].
+const OWN_KINDS: &[&dyn Kind] = &[
     &user::User,
     &event::Event,
     &role::CustomRole,
     &users_events_role::Grant,
     &role_invite::Invite,
-    &sponsor::Sponsor,
-    &track::Track,
-    &microlocation::Microlocation,
-    &session_type::SessionType,
-    &social_link::SocialLink,
-    &faq::Faq,
 ];
+
+/// Every kind the runner seeds: [`OWN_KINDS`], then the event children the
+/// factories register (`open_event_factories::visit_event_children`) whose
+/// table the server declares.
+pub fn kinds() -> &'static [&'static dyn Kind] {
+    static KINDS: OnceLock<Vec<&'static dyn Kind>> = OnceLock::new();
+    KINDS.get_or_init(|| {
+        let mut children = event_child::Children::default();
+        open_event_factories::visit_event_children(&mut children);
+        OWN_KINDS.iter().copied().chain(children.kinds).collect()
+    })
+}
 
 /// The type every world is built around.
 pub const EVENT: &str = "event";
@@ -277,12 +280,12 @@ pub fn resource(type_name: &str) -> Option<&'static dyn DynResource> {
 /// The kind of a type, when one is registered and the server declares the type.
 pub fn get(type_name: &str) -> Option<&'static dyn Kind> {
     resource(type_name)?;
-    KINDS.iter().copied().find(|k| k.type_name() == type_name)
+    kinds().iter().copied().find(|k| k.type_name() == type_name)
 }
 
 /// The types the runner seeds.
 pub fn types() -> Vec<&'static str> {
-    KINDS
+    kinds()
         .iter()
         .map(|k| k.type_name())
         .filter(|t| resource(t).is_some())
@@ -417,12 +420,28 @@ mod tests {
 
     #[test]
     fn every_kind_names_a_declared_type_once() {
-        let mut names: Vec<&str> = KINDS.iter().map(|k| k.type_name()).collect();
+        let mut children = event_child::Children::default();
+        open_event_factories::visit_event_children(&mut children);
+        assert_eq!(
+            children.undeclared,
+            Vec::<&str>::new(),
+            "a factory without a resource"
+        );
+        assert_eq!(children.kinds.len(), 6, "the six program resources");
+        let mut names: Vec<&str> = kinds().iter().map(|k| k.type_name()).collect();
         names.sort_unstable();
         let n = names.len();
         names.dedup();
         assert_eq!(names.len(), n, "a type registered twice");
-        for core in ["event", "user", "role", "users-events-roles", "role-invite"] {
+        for core in [
+            "event",
+            "user",
+            "role",
+            "users-events-roles",
+            "role-invite",
+            "sponsor",
+            "faq",
+        ] {
             assert!(types().contains(&core), "{core}");
         }
     }
