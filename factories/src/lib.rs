@@ -257,6 +257,7 @@ pub use users_events_role::{Membership, UsersEventsRoleFactory};
 // registers the spec with [`visit_event_children`], through which the
 // contract runner seeds every one of them without a line of its own.
 event_child::event_children! {
+    email_notification: EmailNotificationSpec => EmailNotificationFactory, EmailNotificationGraph;
     faq: FaqSpec => FaqFactory, FaqGraph;
     microlocation: MicrolocationSpec => MicrolocationFactory, MicrolocationGraph;
     session_type: SessionTypeSpec => SessionTypeFactory, SessionTypeGraph;

@@ -180,3 +180,119 @@ async fn deleting_yourself_ends_your_sessions() {
     );
     assert_eq!(app.login("bye@example.com", "password1").await.status, 401);
 }
+
+/// Email notification settings (the worked example of
+/// `docs/adding-a-resource.md`): what the declaration promises beyond the
+/// runner's generic contract.
+#[tokio::test]
+async fn email_notifications_are_the_callers_own_about_events_they_can_see() {
+    use open_event_factories::prelude::*;
+
+    let app = app().await;
+    let db = app.db();
+    let published = EventFactory::new().published().create(db).await.unwrap();
+    let draft = EventFactory::new().draft().create(db).await.unwrap();
+    let ada = UserFactory::new().create(db).await.unwrap();
+    let bob = UserFactory::new().create(db).await.unwrap();
+    let (ada_token, bob_token) = (app.token_for(&ada), app.token_for(&bob));
+    let doc = |event_id: i64, attributes: serde_json::Value| {
+        json!({"data": {"type": "email-notification", "attributes": attributes,
+            "relationships": {"event": {"data": {"type": "event", "id": event_id.to_string()}}}}})
+    };
+
+    // The user is the caller; flags left out are off.
+    let made = app
+        .post(
+            "/v1/email-notifications",
+            Some(&ada_token),
+            &doc(published.id, json!({"new-paper": true})),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let id = made.body["data"]["id"].as_str().unwrap().to_owned();
+    let attrs = &made.body["data"]["attributes"];
+    assert_eq!(
+        (attrs["new-paper"].clone(), attrs["next-event"].clone()),
+        (json!(true), json!(false))
+    );
+    let user = app
+        .get(
+            &format!("/v1/email-notifications/{id}/relationships/user"),
+            Some(&ada_token),
+        )
+        .await;
+    assert_eq!(user.body["data"]["id"], ada.id.to_string());
+
+    // Naming someone else as the user is refused; so is an event the
+    // caller cannot see (404 on its pointer).
+    let mut for_bob = doc(published.id, json!({}));
+    for_bob["data"]["relationships"]["user"] =
+        json!({"data": {"type": "user", "id": bob.id.to_string()}});
+    let refused = app
+        .post("/v1/email-notifications", Some(&ada_token), &for_bob)
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(
+        refused.body["errors"][0]["source"]["pointer"],
+        "/data/relationships/user"
+    );
+    let hidden = app
+        .post(
+            "/v1/email-notifications",
+            Some(&ada_token),
+            &doc(draft.id, json!({})),
+        )
+        .await;
+    assert_eq!(hidden.status, 404, "{}", hidden.text);
+    assert_eq!(
+        hidden.body["errors"][0]["source"]["pointer"],
+        "/data/relationships/event"
+    );
+
+    // Only their own: Bob neither lists nor reads nor changes Ada's.
+    let bobs = EmailNotificationFactory::new()
+        .for_event(&published)
+        .for_user(&bob)
+        .create(db)
+        .await
+        .unwrap();
+    let listed = app.get("/v1/email-notifications", Some(&ada_token)).await;
+    assert_eq!(listed.ids(), vec![id.clone()]);
+    let nested = app
+        .get(
+            &format!("/v1/users/{}/email-notifications", bob.id),
+            Some(&bob_token),
+        )
+        .await;
+    assert_eq!(nested.ids(), vec![bobs.id.to_string()]);
+    assert_eq!(
+        app.get(&format!("/v1/email-notifications/{id}"), Some(&bob_token))
+            .await
+            .status,
+        404
+    );
+    let patch = json!({"data": {"type": "email-notification", "id": id, "attributes": {"next-event": true}}});
+    assert_eq!(
+        app.patch(
+            &format!("/v1/email-notifications/{id}"),
+            Some(&bob_token),
+            &patch
+        )
+        .await
+        .status,
+        404
+    );
+    let changed = app
+        .patch(
+            &format!("/v1/email-notifications/{id}"),
+            Some(&ada_token),
+            &patch,
+        )
+        .await;
+    assert_eq!(
+        changed.body["data"]["attributes"]["next-event"], true,
+        "{}",
+        changed.text
+    );
+    assert_eq!(app.get("/v1/email-notifications", None).await.status, 401);
+}

@@ -3,6 +3,7 @@
 //! application's resources to the generic JSON:API machinery; [`Apis`]
 //! mounts their generated routes.
 
+pub mod email_notification;
 pub mod event;
 pub mod faq;
 pub mod microlocation;
@@ -59,6 +60,7 @@ resources! {
         session_type::SessionTypeResource,
         social_link::SocialLinkResource,
         faq::FaqResource,
+        email_notification::EmailNotificationResource,
     ),
 }
 

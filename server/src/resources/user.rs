@@ -10,7 +10,9 @@ use crate::{
     permissions::{
         Action::*, Check, Condition, EventLink, Fields, Role::*, Rule, Setup, Table, World, nothing,
     },
-    resources::users_events_role::UsersEventsRoleResource,
+    resources::{
+        email_notification::EmailNotificationResource, users_events_role::UsersEventsRoleResource,
+    },
     state::AppState,
 };
 
@@ -164,12 +166,26 @@ const FIELDS: &[Field] = &[
     Field::new("deleted-at", "deleted_at", DateTime, "").read_only(),
 ];
 
-const RELATIONSHIPS: &[Relationship] = &[Relationship::to_many(
-    "users-events-roles",
-    meta::<UsersEventsRoleResource>,
-    "user_id",
-    "The user's roles on events.",
-)];
+const RELATIONSHIPS: &[Relationship] = &[
+    Relationship::to_many(
+        "users-events-roles",
+        meta::<UsersEventsRoleResource>,
+        "user_id",
+        "The user's roles on events.",
+    ),
+    Relationship::to_many(
+        "email-notifications",
+        meta::<EmailNotificationResource>,
+        "user_id",
+        "Which mails the user gets about which events.",
+    ),
+];
+
+/// The spec tag of users and what belongs to them.
+pub const TAG: Tag = Tag {
+    name: "Users",
+    description: "User accounts.",
+};
 
 const OPERATIONS: &[Op] = &[
     Op::new(
@@ -221,10 +237,7 @@ impl Resource for UserResource {
     const TABLE: &'static str = "users";
     const TITLE: &'static str = "Users";
     const ID_PARAM: &'static str = "user_id";
-    const TAG: Tag = Tag {
-        name: "Users",
-        description: "User accounts.",
-    };
+    const TAG: Tag = TAG;
     const FIELDS: &'static [Field] = FIELDS;
     const RELATIONSHIPS: &'static [Relationship] = RELATIONSHIPS;
     const SOFT_DELETE: bool = true;
