@@ -165,6 +165,11 @@ impl TestApp {
         Ok((app, counter))
     }
 
+    /// The application state (database, settings, cache).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// The database.
     pub fn db(&self) -> &DatabaseConnection {
         &self.state.db

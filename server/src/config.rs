@@ -132,6 +132,12 @@ pub struct Settings {
     #[arg(long, env = "OPEN_EVENT_OAUTH_TIMEOUT_MS", default_value_t = 10_000)]
     pub oauth_timeout_ms: u64,
 
+    /// Cache anonymous `GET` responses in memory, invalidated by every write
+    /// through the API. Only for a server that is the database's sole
+    /// writer (see `cache.rs`); the mock server turns it on.
+    #[arg(long, env = "OPEN_EVENT_ANONYMOUS_CACHE")]
+    pub anonymous_cache: bool,
+
     /// Deliberate defects for the contract runner's self-tests; code only,
     /// and only with the `faults` feature.
     #[cfg(feature = "faults")]
@@ -163,6 +169,7 @@ impl Settings {
             graph_base_url: "https://graph.facebook.com".to_owned(),
             oauth_redirect_uri: None,
             oauth_timeout_ms: 10_000,
+            anonymous_cache: false,
             #[cfg(feature = "faults")]
             faults: crate::faults::Faults::default(),
         }

@@ -14,6 +14,7 @@
 pub mod allow;
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod error;

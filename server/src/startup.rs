@@ -144,6 +144,10 @@ pub fn app_with(
         )
         .with(cors)
         .with(poem::middleware::Tracing)
+        .with_if(
+            state.cache.is_some(),
+            crate::cache::AnonymousCache(state.cache.clone().unwrap_or_default()),
+        )
         .data(state.jwt.clone())
         .data(state.db.clone())
         .data(state)

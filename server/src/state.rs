@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::jwt::JwtKeys, config::Settings, model::Registry};
+use crate::{auth::jwt::JwtKeys, cache::ResponseCache, config::Settings, model::Registry};
 
 /// Everything a request handler needs.
 #[derive(Clone, Debug)]
@@ -17,6 +17,9 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     /// The resources the JSON:API machinery serves.
     pub registry: Arc<Registry>,
+    /// The anonymous `GET` cache, when `--anonymous-cache` is on. Whoever
+    /// writes to the database other than through the API invalidates it.
+    pub cache: Option<Arc<ResponseCache>>,
 }
 
 impl AppState {
@@ -30,8 +33,11 @@ impl AppState {
         );
         AppState {
             db,
-            settings: Arc::new(settings),
             jwt: Arc::new(jwt),
+            cache: settings
+                .anonymous_cache
+                .then(|| Arc::new(ResponseCache::new())),
+            settings: Arc::new(settings),
             registry: Arc::new(registry),
         }
     }

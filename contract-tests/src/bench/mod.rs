@@ -297,6 +297,7 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         format!("http://127.0.0.1:{}", server.ports.one),
         format!("http://127.0.0.1:{}", server.ports.app),
     );
+    let cached_app = format!("http://127.0.0.1:{}", server.ports.cached);
     let client = load::client(cli.connections)?;
     let load = Load {
         connections: cli.connections,
@@ -368,6 +369,10 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
             ),
         ),
         ("event create, registered user".into(), create),
+        (
+            "event detail, anonymous, --anonymous-cache".into(),
+            rotating(cached_app, ids.clone(), "", None),
+        ),
     ];
 
     let mut report = String::new();

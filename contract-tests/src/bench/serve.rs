@@ -7,7 +7,9 @@
 //!   sea-orm and rendering the row (the most any database-backed read on
 //!   this stack can do);
 //! - `app`: the server as shipped ([`Application::build_with`]), plus a
-//!   request counter (`GET /__bench/requests`) through the embedding hook.
+//!   request counter (`GET /__bench/requests`) through the embedding hook;
+//! - `cached`: the same app with the anonymous `GET` cache on
+//!   (`--anonymous-cache`).
 
 use std::sync::{
     Arc,
@@ -36,6 +38,8 @@ pub struct Ports {
     pub one: u16,
     /// The app.
     pub app: u16,
+    /// A second instance of the app with `--anonymous-cache` on.
+    pub cached: u16,
 }
 
 /// A JSON:API event document of the size the app answers (about 400 bytes).
@@ -105,13 +109,19 @@ pub async fn serve(database_url: &str, jwt_secret: &str) -> Result<(), String> {
             })
             .boxed()
         });
+    let mut cached_settings = settings.clone();
+    cached_settings.anonymous_cache = true;
     let app = Application::build_with(settings, embedding)
         .await
         .map_err(|e| format!("app: {e}"))?;
+    let cached = Application::build(cached_settings)
+        .await
+        .map_err(|e| format!("cached app: {e}"))?;
     let ports = Ports {
         raw: raw_port,
         one: one_port,
         app: app.port(),
+        cached: cached.port(),
     };
     println!("{}", serde_json::to_string(&ports).unwrap_or_default());
     let stop = async {
@@ -123,10 +133,12 @@ pub async fn serve(database_url: &str, jwt_secret: &str) -> Result<(), String> {
     let one_server = Server::new_with_acceptor(one_acceptor)
         .run(Route::new().at("/one/:id", get(one)).data(ceiling_db));
     let app_server = app.run_until(std::future::pending());
+    let cached_server = cached.run_until(std::future::pending());
     tokio::select! {
         () = stop => Ok(()),
         r = raw_server => r.map_err(|e| e.to_string()),
         r = one_server => r.map_err(|e| e.to_string()),
         r = app_server => r.map_err(|e| e.to_string()),
+        r = cached_server => r.map_err(|e| e.to_string()),
     }
 }
