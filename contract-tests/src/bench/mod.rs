@@ -2,8 +2,9 @@
 //! the same run, on the same database engine (design §12, issue 9).
 //!
 //! The parent process seeds a database with `seed::large` (plus sponsors),
-//! starts a child process ([`serve`]) hosting the fixed-body ceiling, the
-//! one-statement ceiling and the real app, then loads each with the native
+//! starts three child processes ([`serve`]): the fixed-body and the
+//! one-statement ceilings, the real app, and the app with its anonymous
+//! cache on; then it loads each with the native
 //! generator ([`load`]) and prints req/s, p50 and p99, each as a ratio to
 //! both ceilings. Optionally it times the contract runner and schemathesis
 //! against the same server (requests counted by the server itself).
@@ -33,7 +34,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde_json::json;
 
 use load::{Load, MakeRequest, Outcome};
-use serve::Ports;
+use serve::{Part, Ports};
 
 /// The database engine to measure on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,6 +96,9 @@ pub struct BenchCli {
 pub enum Sub {
     /// Serve the ceilings and the app (started by the benchmark itself).
     Serve {
+        /// What this process hosts.
+        #[arg(long, value_enum)]
+        part: Part,
         /// The database.
         #[arg(long)]
         database_url: String,
@@ -125,11 +129,18 @@ impl Drop for ServerProcess {
     }
 }
 
-fn start_server(database_url: &str, secret: &str) -> Result<ServerProcess, String> {
+fn start_server(part: Part, database_url: &str, secret: &str) -> Result<ServerProcess, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let part = match part {
+        Part::Ceilings => "ceilings",
+        Part::App => "app",
+        Part::Cached => "cached",
+    };
     let mut child = Command::new(exe)
         .args([
             "serve",
+            "--part",
+            part,
             "--database-url",
             database_url,
             "--jwt-secret",
@@ -284,7 +295,9 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
     let data = seed_data(&url, cli).await?;
     let seeded_in = seeding.elapsed();
     let secret = format!("bench-{}", std::process::id());
-    let server = start_server(&url, &secret)?;
+    let ceilings = start_server(Part::Ceilings, &url, &secret)?;
+    let server = start_server(Part::App, &url, &secret)?;
+    let cached = start_server(Part::Cached, &url, &secret)?;
     let keys = JwtKeys::new(&secret, 3600, 3600);
     let token = |u: &user::Model| {
         keys.issue(u.id, u.token_version, TokenType::Access, true)
@@ -293,11 +306,11 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
     let owner_token = token(&data.owner)?;
     let member_token = token(&data.member)?;
     let (raw, one, app) = (
-        format!("http://127.0.0.1:{}", server.ports.raw),
-        format!("http://127.0.0.1:{}", server.ports.one),
+        format!("http://127.0.0.1:{}", ceilings.ports.raw),
+        format!("http://127.0.0.1:{}", ceilings.ports.one),
         format!("http://127.0.0.1:{}", server.ports.app),
     );
-    let cached_app = format!("http://127.0.0.1:{}", server.ports.cached);
+    let cached_app = format!("http://127.0.0.1:{}", cached.ports.app);
     let client = load::client(cli.connections)?;
     let load = Load {
         connections: cli.connections,
@@ -428,6 +441,8 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         rows.push((row, one_c, raw_c));
     }
     let rss = rss_kib(server.child.id());
+    let cached_rss = rss_kib(cached.child.id());
+    let ceilings_rss = rss_kib(ceilings.child.id());
 
     let _ = writeln!(
         report,
@@ -461,20 +476,21 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         range(&|(_, _, raw)| raw.outcome.rps()),
         range(&|(_, _, raw)| raw.outcome.ms(0.99)),
     );
-    if let Some(kib) = rss {
-        let _ = writeln!(
-            report,
-            "Server process RSS after the benchmark (app and both ceilings): {:.1} MB.",
-            kib as f64 / 1024.0
-        );
-    }
+    let mb = |kib: Option<u64>| kib.map_or("?".to_owned(), |k| format!("{:.1}", k as f64 / 1024.0));
+    let _ = writeln!(
+        report,
+        "RSS after the benchmark: server {} MB (the app's own process); the cached app {} MB; the ceilings' process {} MB.",
+        mb(rss),
+        mb(cached_rss),
+        mb(ceilings_rss),
+    );
     if cli.runner {
         let _ = writeln!(report, "\n{}", runner_figures(&app, &url, &secret).await?);
     }
     if cli.schemathesis {
         let _ = writeln!(report, "\n{}", schemathesis_figures(&app).await?);
     }
-    drop(server);
+    drop((server, cached, ceilings));
     std::fs::create_dir_all(&cli.out).map_err(|e| e.to_string())?;
     let file = cli.out.join(format!("{:?}.md", cli.db).to_lowercase());
     std::fs::write(&file, &report).map_err(|e| e.to_string())?;

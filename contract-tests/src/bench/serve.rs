@@ -1,6 +1,6 @@
-//! The benchmark's server process: the two ceilings and the real app, side
-//! by side in one runtime on the same database, each on its own loopback
-//! port, so every figure is measured under the same conditions.
+//! The benchmark's server processes, on the same database, each on its own
+//! loopback port: the two ceilings in one process, the real app in another
+//! (so the RSS reported is the app's alone), the cached app in a third.
 //!
 //! - `raw`: a poem handler answering a fixed JSON:API document;
 //! - `one`: a poem handler running exactly one primary-key `SELECT` through
@@ -29,8 +29,20 @@ use poem::{
 use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::{Deserialize, Serialize};
 
-/// The ports the server process listens on.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+/// What one server process of the benchmark hosts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+pub enum Part {
+    /// Both ceilings, on two ports.
+    Ceilings,
+    /// The app as shipped, with the request counter.
+    App,
+    /// The app with `--anonymous-cache` on.
+    Cached,
+}
+
+/// The ports a server process listens on (`raw` and `one` for the
+/// ceilings, `app` otherwise).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 pub struct Ports {
     /// The fixed-body ceiling.
     pub raw: u16,
@@ -38,8 +50,6 @@ pub struct Ports {
     pub one: u16,
     /// The app.
     pub app: u16,
-    /// A second instance of the app with `--anonymous-cache` on.
-    pub cached: u16,
 }
 
 /// A JSON:API event document of the size the app answers (about 400 bytes).
@@ -80,16 +90,40 @@ async fn bind() -> std::io::Result<(poem::listener::TcpAcceptor, u16)> {
     Ok((acceptor, port))
 }
 
-/// Serves the ceilings and the app on `database_url` until stdin closes,
-/// printing the [`Ports`] as one JSON line on stdout first.
-pub async fn serve(database_url: &str, jwt_secret: &str) -> Result<(), String> {
-    let ceiling_db = db::connect(database_url)
-        .await
-        .map_err(|e| format!("database: {e}"))?;
-    let (raw_acceptor, raw_port) = bind().await.map_err(|e| e.to_string())?;
-    let (one_acceptor, one_port) = bind().await.map_err(|e| e.to_string())?;
+/// Serves `part` on `database_url` until stdin closes, printing its
+/// [`Ports`] as one JSON line on stdout first. Each part runs in a process
+/// of its own, so the app's memory is its own.
+pub async fn serve(part: Part, database_url: &str, jwt_secret: &str) -> Result<(), String> {
+    let stop = async {
+        // The parent closes our stdin when it is done.
+        let mut buf = String::new();
+        let _ = tokio::task::spawn_blocking(move || std::io::stdin().read_line(&mut buf)).await;
+    };
+    let announce = |ports: Ports| println!("{}", serde_json::to_string(&ports).unwrap_or_default());
+    if part == Part::Ceilings {
+        let ceiling_db = db::connect(database_url)
+            .await
+            .map_err(|e| format!("database: {e}"))?;
+        let (raw_acceptor, raw_port) = bind().await.map_err(|e| e.to_string())?;
+        let (one_acceptor, one_port) = bind().await.map_err(|e| e.to_string())?;
+        announce(Ports {
+            raw: raw_port,
+            one: one_port,
+            app: 0,
+        });
+        let raw_server =
+            Server::new_with_acceptor(raw_acceptor).run(Route::new().at("/raw", get(raw)));
+        let one_server = Server::new_with_acceptor(one_acceptor)
+            .run(Route::new().at("/one/:id", get(one)).data(ceiling_db));
+        return tokio::select! {
+            () = stop => Ok(()),
+            r = raw_server => r.map_err(|e| e.to_string()),
+            r = one_server => r.map_err(|e| e.to_string()),
+        };
+    }
     let mut settings = Settings::for_tests(database_url);
     settings.jwt_secret = jwt_secret.to_owned();
+    settings.anonymous_cache = part == Part::Cached;
     let counter = Arc::new(AtomicU64::new(0));
     let seen = counter.clone();
     let total = counter.clone();
@@ -109,36 +143,15 @@ pub async fn serve(database_url: &str, jwt_secret: &str) -> Result<(), String> {
             })
             .boxed()
         });
-    let mut cached_settings = settings.clone();
-    cached_settings.anonymous_cache = true;
     let app = Application::build_with(settings, embedding)
         .await
         .map_err(|e| format!("app: {e}"))?;
-    let cached = Application::build(cached_settings)
-        .await
-        .map_err(|e| format!("cached app: {e}"))?;
-    let ports = Ports {
-        raw: raw_port,
-        one: one_port,
+    announce(Ports {
         app: app.port(),
-        cached: cached.port(),
-    };
-    println!("{}", serde_json::to_string(&ports).unwrap_or_default());
-    let stop = async {
-        // The parent closes our stdin when it is done.
-        let mut buf = String::new();
-        let _ = tokio::task::spawn_blocking(move || std::io::stdin().read_line(&mut buf)).await;
-    };
-    let raw_server = Server::new_with_acceptor(raw_acceptor).run(Route::new().at("/raw", get(raw)));
-    let one_server = Server::new_with_acceptor(one_acceptor)
-        .run(Route::new().at("/one/:id", get(one)).data(ceiling_db));
-    let app_server = app.run_until(std::future::pending());
-    let cached_server = cached.run_until(std::future::pending());
+        ..Ports::default()
+    });
     tokio::select! {
         () = stop => Ok(()),
-        r = raw_server => r.map_err(|e| e.to_string()),
-        r = one_server => r.map_err(|e| e.to_string()),
-        r = app_server => r.map_err(|e| e.to_string()),
-        r = cached_server => r.map_err(|e| e.to_string()),
+        r = app.run_until(std::future::pending()) => r.map_err(|e| e.to_string()),
     }
 }

@@ -11,9 +11,10 @@ async fn main() {
     let cli = BenchCli::parse();
     let result = match &cli.command {
         Some(Sub::Serve {
+            part,
             database_url,
             jwt_secret,
-        }) => serve(database_url, jwt_secret)
+        }) => serve(*part, database_url, jwt_secret)
             .await
             .map(|()| String::new()),
         None => run(&cli).await,

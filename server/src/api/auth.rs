@@ -148,7 +148,7 @@ async fn set_password(
 ) -> Result<user::Model, ApiError> {
     let version = user.token_version.wrapping_add(1);
     let mut am: user::ActiveModel = user.into();
-    am.password_hash = Set(password::hash(new_password)?);
+    am.password_hash = Set(password::hash_async(new_password).await?);
     am.token_version = Set(version);
     if verify {
         am.is_verified = Set(true);
@@ -172,10 +172,11 @@ impl AuthApi {
         Errs<{ BAD_REQUEST | UNAUTHORIZED | NOT_ACCEPTABLE | UNSUPPORTED_MEDIA_TYPE }>,
     > {
         let invalid = || ApiError::unauthorized("Invalid credentials.");
-        let user = db::users::by_email(&state.db, &body.email)
-            .await?
-            .ok_or_else(invalid)?;
-        if !password::verify(&body.password, &user.password_hash) {
+        let Some(user) = db::users::by_email(&state.db, &body.email).await? else {
+            password::verify_nothing(&body.password).await?;
+            return Err(invalid().into());
+        };
+        if !password::verify_async(&body.password, &user.password_hash).await? {
             return Err(invalid().into());
         }
         if user.is_blocked {
@@ -255,7 +256,7 @@ impl AuthApi {
             .into());
         }
         let data = &body.data;
-        if !password::verify(&data.old_password, &auth.user().password_hash) {
+        if !password::verify_async(&data.old_password, &auth.user().password_hash).await? {
             return Err(
                 ApiError::invalid("/data/old-password", "The old password is wrong.").into(),
             );

@@ -254,7 +254,7 @@ impl Resource for UserResource {
             .get("password")
             .and_then(|v| v.as_str())
             .unwrap_or_default();
-        ctx.am.password_hash = Set(password::hash(plain)?);
+        ctx.am.password_hash = Set(password::hash_async(plain).await?);
         Ok(())
     }
 
