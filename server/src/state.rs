@@ -4,7 +4,12 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::jwt::JwtKeys, config::Settings, model::Registry};
+use crate::{
+    auth::jwt::JwtKeys,
+    config::Settings,
+    model::Registry,
+    oauth::{ClientError, Providers},
+};
 
 /// Everything a request handler needs.
 #[derive(Clone, Debug)]
@@ -17,22 +22,31 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     /// The resources the JSON:API machinery serves.
     pub registry: Arc<Registry>,
+    /// The OAuth providers (Google, Facebook) and their HTTP client.
+    pub oauth: Arc<Providers>,
 }
 
 impl AppState {
     /// State from settings, a connected database and the resources to
-    /// serve (the application's are `resources::registry()`).
-    pub fn new(settings: Settings, db: DatabaseConnection, registry: Registry) -> Self {
+    /// serve (the application's are `resources::registry()`). Fails only
+    /// when the OAuth HTTP client cannot be built.
+    pub fn new(
+        settings: Settings,
+        db: DatabaseConnection,
+        registry: Registry,
+    ) -> Result<Self, ClientError> {
+        let oauth = Providers::from_settings(&settings)?;
         let jwt = JwtKeys::new(
             &settings.jwt_secret,
             settings.access_token_ttl,
             settings.refresh_token_ttl,
         );
-        AppState {
+        Ok(AppState {
             db,
             settings: Arc::new(settings),
             jwt: Arc::new(jwt),
             registry: Arc::new(registry),
-        }
+            oauth: Arc::new(oauth),
+        })
     }
 }

@@ -25,6 +25,7 @@ pub mod event;
 pub mod faq;
 pub mod mail;
 pub mod microlocation;
+pub mod oauth_account;
 pub mod role;
 pub mod role_invite;
 pub mod session_type;

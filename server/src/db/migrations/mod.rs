@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_init;
 mod m20261123_000002_role_invites;
 mod m20261130_000001_event_program;
+mod m20261201_000001_oauth_accounts;
 
 /// The server's migrator.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_init::Migration),
             Box::new(m20261123_000002_role_invites::Migration),
             Box::new(m20261130_000001_event_program::Migration),
+            Box::new(m20261201_000001_oauth_accounts::Migration),
         ]
     }
 }
