@@ -135,3 +135,31 @@ pub async fn consent(
         url: back.to_string(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_contract_script_starts_the_server_with_the_stand_ins_credentials() {
+        let script = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../scripts/contract-against-server.sh"
+        ))
+        .unwrap_or_default();
+        for (name, value) in super::server_env("G", "F", "H") {
+            let line = match value.as_str() {
+                "G" => format!("{name}=\"http://$google_addr\""),
+                "F" => format!("{name}=\"http://$facebook_addr\""),
+                "H" => format!("{name}=\"http://$graph_addr\""),
+                _ => format!("{name}={value}"),
+            };
+            assert!(script.contains(&line), "the script lacks `{line}`");
+        }
+        for flag in [
+            "--google-mock-addr",
+            "--facebook-mock-addr",
+            "--graph-mock-addr",
+        ] {
+            assert!(script.contains(flag), "the script lacks {flag}");
+        }
+    }
+}

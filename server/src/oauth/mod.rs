@@ -97,9 +97,6 @@ fn configured(id: &Option<String>, secret: &Option<String>) -> Option<(String, S
 impl Providers {
     /// The providers whose client id and secret are both set.
     pub fn from_settings(settings: &Settings) -> Result<Providers, ClientError> {
-        // reqwest's rustls backend uses the process-wide crypto provider:
-        // ring, shared with the database driver (a second install is a no-op).
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_millis(settings.oauth_timeout_ms.max(1)))
             .redirect(reqwest::redirect::Policy::none())
