@@ -8,6 +8,9 @@
 # - on a SQLite file (CONTRACT_DB=sqlite, or no TEST_DATABASE_URL): a fresh
 #   file under the report directory, as `cargo run` uses by default.
 #
+# The runner binds the OAuth provider stand-ins on three free ports and the
+# server is started pointing at them.
+#
 # SERVER_BIN picks the server binary (default: the debug build; CI passes
 # the release build). Reports go to target/contract-reports/<db>/ (JUnit XML,
 # JSON, Markdown, server log).
@@ -51,10 +54,32 @@ sqlite)
 esac
 secret="contract-$RANDOM-$RANDOM"
 
+# The OAuth provider stand-ins run inside the runner (open_event_mocks), on
+# three free ports picked here; the server is started pointing at them with
+# the stand-ins' fixed client ids and secrets (open_event_mocks::GOOGLE_CLIENT_ID,
+# GOOGLE_CLIENT_SECRET, FACEBOOK_APP_ID, FACEBOOK_APP_SECRET).
+read -r google_port facebook_port graph_port < <(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(3)]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+')
+google_addr=127.0.0.1:$google_port
+facebook_addr=127.0.0.1:$facebook_port
+graph_addr=127.0.0.1:$graph_port
+
 OPEN_EVENT_BIND=127.0.0.1:0 \
 OPEN_EVENT_DATABASE_URL="$database_url" \
 OPEN_EVENT_JWT_SECRET="$secret" \
 OPEN_EVENT_LOG_FORMAT=json \
+OPEN_EVENT_GOOGLE_CLIENT_ID=1234567890-openevent.apps.googleusercontent.com \
+OPEN_EVENT_GOOGLE_CLIENT_SECRET=GOCSPX-open-event-mock-secret \
+OPEN_EVENT_GOOGLE_BASE_URL="http://$google_addr" \
+OPEN_EVENT_FACEBOOK_APP_ID=1234567890123456 \
+OPEN_EVENT_FACEBOOK_APP_SECRET=0123456789abcdef0123456789abcdef \
+OPEN_EVENT_FACEBOOK_BASE_URL="http://$facebook_addr" \
+OPEN_EVENT_GRAPH_BASE_URL="http://$graph_addr" \
     "$server_bin" >"$out/server.log" 2>&1 &
 server_pid=$!
 # shellcheck disable=SC2317  # invoked by the trap
@@ -88,6 +113,9 @@ status=0
     --base-url "$base" \
     --database-url "$database_url" \
     --jwt-secret "$secret" \
+    --google-mock-addr "$google_addr" \
+    --facebook-mock-addr "$facebook_addr" \
+    --graph-mock-addr "$graph_addr" \
     --report "junit=$out/junit.xml" \
     --report "json=$out/report.json" \
     --report "markdown=$out/report.md" \

@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod harness;
+pub mod providers;
 pub mod runner;
 
 pub use harness::{StatementCounter, TestApp, TestResponse};

@@ -42,6 +42,8 @@ struct Client {
 /// unless `response_type=code`, `error=invalid_request` without `scope` and
 /// `error=invalid_scope` for scopes other than `openid`, `email`, `profile` (or their
 /// `https://www.googleapis.com/auth/userinfo.*` forms). `state` is echoed when sent.
+/// A PKCE `code_challenge` (`S256`, or `plain` when no method is named) binds the
+/// code: its exchange then needs the matching `code_verifier` (else `invalid_grant`).
 ///
 /// The token endpoint takes the client credentials in the form (`client_secret_post`)
 /// or in a Basic header (`client_secret_basic`). It answers `invalid_client` (401),

@@ -112,6 +112,7 @@ mod facebook;
 mod failure;
 mod google;
 mod id_token;
+mod pkce;
 mod reply;
 mod state;
 mod user;

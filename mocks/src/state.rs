@@ -16,6 +16,9 @@ pub(crate) struct Grant {
     /// The requested scopes, as sent.
     pub(crate) scopes: Vec<String>,
     pub(crate) nonce: Option<String>,
+    /// The PKCE challenge sent with the authorization request, as the S256
+    /// form (`plain` challenges are stored hashed), if any.
+    pub(crate) code_challenge: Option<String>,
     /// Unix seconds when the access token was issued (0 while it is still a code).
     pub(crate) issued_at: u64,
 }

@@ -286,6 +286,8 @@ pub mod status {
     pub const UNSUPPORTED_MEDIA_TYPE: u16 = 1 << 6;
     /// 422 Unprocessable Entity.
     pub const UNPROCESSABLE: u16 = 1 << 7;
+    /// 502 Bad Gateway.
+    pub const BAD_GATEWAY: u16 = 1 << 8;
 
     /// Every operation: bad query, bad token, content negotiation.
     pub const COMMON: u16 = BAD_REQUEST | UNAUTHORIZED | NOT_ACCEPTABLE;
@@ -294,7 +296,7 @@ pub mod status {
     /// Operations that take a request document.
     pub const WRITE: u16 = UNSUPPORTED_MEDIA_TYPE | CONFLICT | UNPROCESSABLE;
 
-    pub(crate) const TABLE: [(u16, u16, &str); 8] = [
+    pub(crate) const TABLE: [(u16, u16, &str); 9] = [
         (
             BAD_REQUEST,
             400,
@@ -334,6 +336,11 @@ pub mod status {
             UNPROCESSABLE,
             422,
             "An attribute or relationship is invalid; `source.pointer` names it.",
+        ),
+        (
+            BAD_GATEWAY,
+            502,
+            "An upstream provider failed: it refused, timed out, was down or answered nonsense.",
         ),
     ];
 }

@@ -7,7 +7,7 @@
 //! entries, one-statement reads, the write path) over [`model`] (the
 //! declaration vocabulary), [`permissions`] (tables as data, one engine) and
 //! [`db`] (entities, migrations, generic writes). [`api`] holds the
-//! hand-written operations; [`auth`] verifies callers; [`error`] maps every
+//! hand-written operations ([`oauth`] talks to the login providers); [`auth`] verifies callers; [`error`] maps every
 //! failure to a JSON:API error document. `scripts/module-cycles.py` checks
 //! that these modules import each other without cycles.
 
@@ -23,6 +23,7 @@ pub mod faults;
 pub mod jsonapi;
 pub mod media;
 pub mod model;
+pub mod oauth;
 pub mod permissions;
 pub mod resources;
 pub mod startup;

@@ -143,7 +143,7 @@ pub fn app_with(
             }),
         )
         .with(cors)
-        .with(poem::middleware::Tracing)
+        .around(crate::telemetry::log_request)
         .with_if(
             state.cache.is_some(),
             crate::cache::AnonymousCache(state.cache.clone().unwrap_or_default()),
@@ -236,9 +236,11 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().map(|s| s.port()))
             .unwrap_or(addr.port());
+        let state = AppState::new(settings, db, crate::resources::registry())
+            .map_err(|e| StartupError::Config(e.to_string()))?;
         Ok(Application {
             acceptor,
-            state: AppState::new(settings, db, crate::resources::registry()),
+            state,
             port,
             embedding,
         })

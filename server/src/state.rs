@@ -4,7 +4,13 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::jwt::JwtKeys, cache::ResponseCache, config::Settings, model::Registry};
+use crate::{
+    auth::jwt::JwtKeys,
+    cache::ResponseCache,
+    config::Settings,
+    model::Registry,
+    oauth::{ClientError, Providers},
+};
 
 /// Everything a request handler needs.
 #[derive(Clone, Debug)]
@@ -20,18 +26,26 @@ pub struct AppState {
     /// The anonymous `GET` cache, when `--anonymous-cache` is on. Whoever
     /// writes to the database other than through the API invalidates it.
     pub cache: Option<Arc<ResponseCache>>,
+    /// The OAuth providers (Google, Facebook) and their HTTP client.
+    pub oauth: Arc<Providers>,
 }
 
 impl AppState {
     /// State from settings, a connected database and the resources to
-    /// serve (the application's are `resources::registry()`).
-    pub fn new(settings: Settings, db: DatabaseConnection, registry: Registry) -> Self {
+    /// serve (the application's are `resources::registry()`). Fails only
+    /// when the OAuth HTTP client cannot be built.
+    pub fn new(
+        settings: Settings,
+        db: DatabaseConnection,
+        registry: Registry,
+    ) -> Result<Self, ClientError> {
+        let oauth = Providers::from_settings(&settings)?;
         let jwt = JwtKeys::new(
             &settings.jwt_secret,
             settings.access_token_ttl,
             settings.refresh_token_ttl,
         );
-        AppState {
+        Ok(AppState {
             db,
             jwt: Arc::new(jwt),
             cache: settings
@@ -39,6 +53,7 @@ impl AppState {
                 .then(|| Arc::new(ResponseCache::new())),
             settings: Arc::new(settings),
             registry: Arc::new(registry),
-        }
+            oauth: Arc::new(oauth),
+        })
     }
 }

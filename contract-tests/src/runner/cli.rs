@@ -7,7 +7,7 @@ use std::{path::PathBuf, str::FromStr};
 use clap::Parser;
 
 use super::{
-    DEFAULT_SEED, RunConfig, RunnerError, SpecSource, TargetConfig,
+    DEFAULT_SEED, ProviderAddrs, RunConfig, RunnerError, SpecSource, TargetConfig,
     report::{Report, console, json, junit, markdown},
 };
 
@@ -73,6 +73,18 @@ pub struct Cli {
     /// expired ones); without it tokens come from logging in.
     #[arg(long, env = "OPEN_EVENT_JWT_SECRET", requires = "base_url")]
     pub jwt_secret: Option<String>,
+    /// Bind the Google stand-in here (the --base-url server was started with
+    /// OPEN_EVENT_GOOGLE_BASE_URL=http://<this address>); with
+    /// --facebook-mock-addr and --graph-mock-addr. Without them the OAuth
+    /// checks of an external server are uncovered.
+    #[arg(long, requires_all = ["base_url", "facebook_mock_addr", "graph_mock_addr"])]
+    pub google_mock_addr: Option<std::net::SocketAddr>,
+    /// Bind the Facebook Login dialog stand-in here (OPEN_EVENT_FACEBOOK_BASE_URL).
+    #[arg(long, requires = "google_mock_addr")]
+    pub facebook_mock_addr: Option<std::net::SocketAddr>,
+    /// Bind the Graph API stand-in here (OPEN_EVENT_GRAPH_BASE_URL).
+    #[arg(long, requires = "google_mock_addr")]
+    pub graph_mock_addr: Option<std::net::SocketAddr>,
     /// Checks in flight at once.
     #[arg(long, env = "OPEN_EVENT_CONTRACT_JOBS", default_value_t = super::default_jobs())]
     pub jobs: usize,
@@ -104,6 +116,18 @@ impl Cli {
                     base_url: base.clone(),
                     database_url: self.database_url.clone(),
                     jwt_secret: self.jwt_secret.clone(),
+                    providers: match (
+                        self.google_mock_addr,
+                        self.facebook_mock_addr,
+                        self.graph_mock_addr,
+                    ) {
+                        (Some(google), Some(facebook), Some(graph)) => Some(ProviderAddrs {
+                            google,
+                            facebook,
+                            graph,
+                        }),
+                        _ => None,
+                    },
                 },
             },
             jobs: self.jobs.max(1),
@@ -171,5 +195,22 @@ mod tests {
         assert_eq!(cli.reports[0], ReportSpec::Junit("out/j.xml".into()));
         assert!("html=x".parse::<ReportSpec>().is_err());
         assert!(Cli::try_parse_from(["x", "--database-url", "sqlite::memory:"]).is_err());
+        let mocks = [
+            "x",
+            "--base-url",
+            "http://127.0.0.1:1",
+            "--google-mock-addr",
+            "127.0.0.1:2",
+            "--facebook-mock-addr",
+            "127.0.0.1:3",
+            "--graph-mock-addr",
+            "127.0.0.1:4",
+        ];
+        let cli = Cli::try_parse_from(mocks).unwrap();
+        let TargetConfig::External { providers, .. } = cli.config().target else {
+            panic!("external");
+        };
+        assert_eq!(providers.unwrap().graph.port(), 4);
+        assert!(Cli::try_parse_from(&mocks[..5]).is_err());
     }
 }

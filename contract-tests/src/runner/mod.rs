@@ -58,7 +58,7 @@ use self::{
     target::Target,
 };
 
-pub use self::model::RunnerError;
+pub use self::model::{ProviderAddrs, RunnerError};
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 0x0E7E_2026;
@@ -90,6 +90,8 @@ pub enum TargetConfig {
         database_url: Option<String>,
         /// Its JWT secret, for signing tokens (else: log in over HTTP).
         jwt_secret: Option<String>,
+        /// Where to bind the OAuth provider stand-ins it was started with.
+        providers: Option<ProviderAddrs>,
     },
 }
 
@@ -159,6 +161,7 @@ pub fn capabilities(target: &Target) -> Caps {
             .unwrap_or_default(),
         can_sign: target.can_sign(),
         can_break_database: target.is_in_process(),
+        providers: target.providers.is_some(),
     }
 }
 
@@ -184,6 +187,10 @@ pub fn expected_capabilities(target: &TargetConfig) -> Caps {
             TargetConfig::External { jwt_secret, .. } => jwt_secret.is_some(),
         },
         can_break_database: !matches!(target, TargetConfig::External { .. }),
+        providers: match target {
+            TargetConfig::InProcess | TargetConfig::InProcessWithFaults(_) => true,
+            TargetConfig::External { providers, .. } => providers.is_some(),
+        },
     }
 }
 
@@ -210,7 +217,16 @@ pub async fn start_target(config: &TargetConfig) -> Result<Target, RunnerError> 
             base_url,
             database_url,
             jwt_secret,
-        } => Target::external(base_url, database_url.as_deref(), jwt_secret.as_deref()).await,
+            providers,
+        } => {
+            Target::external(
+                base_url,
+                database_url.as_deref(),
+                jwt_secret.as_deref(),
+                *providers,
+            )
+            .await
+        }
     }
 }
 

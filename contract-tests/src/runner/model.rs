@@ -453,6 +453,21 @@ pub struct Caps {
     /// Whether the runner can take a server's database down (in-process
     /// targets: a dedicated server is spawned for it).
     pub can_break_database: bool,
+    /// Whether the OAuth provider stand-ins the server talks to run in the
+    /// runner (in-process targets; external ones with `--google-mock-addr`…).
+    pub providers: bool,
+}
+
+/// Where the runner binds the OAuth provider stand-ins for a server in
+/// another process (which is started pointing at these addresses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderAddrs {
+    /// The Google stand-in (`OPEN_EVENT_GOOGLE_BASE_URL`).
+    pub google: std::net::SocketAddr,
+    /// The Facebook dialog stand-in (`OPEN_EVENT_FACEBOOK_BASE_URL`).
+    pub facebook: std::net::SocketAddr,
+    /// The Graph API stand-in (`OPEN_EVENT_GRAPH_BASE_URL`).
+    pub graph: std::net::SocketAddr,
 }
 
 impl Caps {

@@ -17,10 +17,10 @@ pub use super::model::TokenFault;
 use super::{
     RunnerError,
     http::HttpRequest,
-    model::SeededUser,
+    model::{ProviderAddrs, SeededUser},
     seed::{FactorySeeder, Seeder},
 };
-use crate::harness::TestApp;
+use crate::{harness::TestApp, providers::Providers};
 
 /// A secret no server uses: tokens signed with it must be refused.
 const WRONG_SECRET: &str = "open-event-contract: not the server's secret";
@@ -60,6 +60,11 @@ pub struct Target {
     pub tokens: Tokens,
     /// Whether unique values must differ from earlier runs (a kept database).
     pub unique_across_runs: bool,
+    /// The OAuth provider stand-ins the server talks to, when the runner
+    /// runs them.
+    pub providers: Option<Arc<Providers>>,
+    /// The server's JWT secret, when known (signs expired OAuth states).
+    pub secret: Option<String>,
     _app: Option<TestApp>,
 }
 
@@ -102,9 +107,16 @@ impl Target {
         configure: impl FnOnce(&mut open_event_server::Settings),
         embedding: Embedding,
     ) -> Result<Target, RunnerError> {
-        let app = TestApp::spawn_embedded(configure, embedding)
-            .await
-            .map_err(|e| RunnerError::Target(e.to_string()))?;
+        let providers = Providers::start().await;
+        let app = TestApp::spawn_embedded(
+            |s| {
+                providers.configure(s);
+                configure(s);
+            },
+            embedding,
+        )
+        .await
+        .map_err(|e| RunnerError::Target(e.to_string()))?;
         let seeder: Arc<dyn Seeder> = Arc::new(FactorySeeder::new(app.db().clone()));
         Ok(Target {
             base: app.base.clone(),
@@ -115,17 +127,31 @@ impl Target {
                 secret: app.state.settings.jwt_secret.clone(),
             },
             unique_across_runs: std::env::var("TEST_DATABASE_URL").is_ok(),
+            providers: Some(Arc::new(providers)),
+            secret: Some(app.state.settings.jwt_secret.clone()),
             _app: Some(app),
         })
     }
 
     /// An external server; seeded through `database_url` when given; tokens
-    /// signed with `jwt_secret` when given, else obtained by logging in.
+    /// signed with `jwt_secret` when given, else obtained by logging in; the
+    /// OAuth provider stand-ins bound on `providers` when given.
     pub async fn external(
         base: &str,
         database_url: Option<&str>,
         jwt_secret: Option<&str>,
+        providers: Option<ProviderAddrs>,
     ) -> Result<Target, RunnerError> {
+        let providers = match providers {
+            Some(a) => Some(Arc::new(
+                Providers::bind(a.google, a.facebook, a.graph)
+                    .await
+                    .map_err(|e| {
+                        RunnerError::Target(format!("binding the provider stand-ins: {e}"))
+                    })?,
+            )),
+            None => None,
+        };
         let seeder: Option<Arc<dyn Seeder>> = match database_url {
             Some(url) => {
                 let db = open_event_server::db::connect(url)
@@ -148,6 +174,8 @@ impl Target {
             seeder,
             tokens,
             unique_across_runs: true,
+            providers,
+            secret: jwt_secret.map(str::to_owned),
             _app: None,
         })
     }

@@ -129,6 +129,7 @@ fn handle_dialog(shared: &Shared, app: &App, request: &Request) -> ResponseTempl
             redirect_uri: redirect_uri.to_owned(),
             scopes,
             nonce: None,
+            code_challenge: None,
             issued_at: 0,
         };
         let code = s.issue_code("AQmock-", grant);

@@ -102,11 +102,23 @@ fn handle_authorize(shared: &Shared, client: &Client, request: &Request) -> Resp
                 &failures,
             );
         }
+        let code_challenge = match (get("code_challenge"), get("code_challenge_method")) {
+            (None, None) => None,
+            (Some(challenge), Some("S256")) => Some(challenge.to_owned()),
+            (Some(challenge), None | Some("plain")) => Some(crate::pkce::s256(challenge)),
+            (None, Some(_)) => {
+                return fail("invalid_request", "Missing code_challenge.");
+            }
+            (Some(_), Some(_)) => {
+                return fail("invalid_request", "Invalid code_challenge_method.");
+            }
+        };
         let grant = Grant {
             user: s.user_for_hint(get("login_hint")),
             redirect_uri: redirect_uri.to_owned(),
             scopes,
             nonce: get("nonce").map(str::to_owned),
+            code_challenge,
             issued_at: 0,
         };
         let code = s.issue_code("4/0mock-", grant);
@@ -185,6 +197,15 @@ fn handle_token(shared: &Shared, client: &Client, request: &Request) -> Response
         };
         if get("redirect_uri") != Some(grant.redirect_uri.as_str()) {
             return error(400, "redirect_uri_mismatch", "Bad Request");
+        }
+        if let Some(challenge) = &grant.code_challenge {
+            match get("code_verifier") {
+                None => return error(400, "invalid_grant", "Missing code verifier."),
+                Some(v) if crate::pkce::s256(v) != *challenge => {
+                    return error(400, "invalid_grant", "Invalid code verifier.");
+                }
+                Some(_) => {}
+            }
         }
         let (access_token, grant) = s.issue_token("ya29.mock-", grant);
         let mut body = json!({

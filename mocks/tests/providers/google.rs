@@ -290,3 +290,85 @@ async fn an_unmet_expectation_panics_naming_the_endpoint() {
 
     google_authorize(&google, &[]).await;
 }
+
+/// A verifier and its S256 challenge (`base64url(sha256(verifier))`, computed
+/// independently with Python's hashlib).
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r7wW1gFWFOEjXk";
+const CHALLENGE: &str = "bwWFMyPfdG9qreDhH2lmftFx_dFeLDalzcT1gb_j68g";
+
+async fn exchange_with_verifier(
+    google: &GoogleMock,
+    code: &str,
+    verifier: Option<&str>,
+) -> reqwest::Response {
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("client_id", google.client_id()),
+        ("client_secret", google.client_secret()),
+        ("redirect_uri", CALLBACK),
+    ];
+    if let Some(v) = verifier {
+        form.push(("code_verifier", v));
+    }
+    http()
+        .post(google.token_url())
+        .form(&form)
+        .send()
+        .await
+        .expect("token request")
+}
+
+#[tokio::test]
+async fn a_pkce_bound_code_needs_the_matching_verifier() {
+    let google = GoogleMock::start().await;
+    let pkce = [
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ];
+
+    let code = google_code(&google, &pkce).await;
+    let ok = exchange_with_verifier(&google, &code, Some(VERIFIER)).await;
+    assert_eq!(ok.status(), 200, "{}", ok.text().await.unwrap_or_default());
+
+    for (verifier, description) in [
+        (None, "Missing code verifier."),
+        (
+            Some("a-wrong-verifier-that-is-long-enough-0000000"),
+            "Invalid code verifier.",
+        ),
+    ] {
+        let code = google_code(&google, &pkce).await;
+        let refused = exchange_with_verifier(&google, &code, verifier).await;
+        assert_eq!(refused.status(), 400);
+        let body = json(refused).await;
+        assert_eq!(body["error"], "invalid_grant");
+        assert_eq!(body["error_description"], description);
+    }
+
+    // A plain challenge is the verifier itself.
+    let code = google_code(&google, &[("code_challenge", VERIFIER)]).await;
+    assert_eq!(
+        exchange_with_verifier(&google, &code, Some(VERIFIER))
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_challenge_method_is_redirected_back_as_invalid_request() {
+    let google = GoogleMock::start().await;
+    let consent = google_authorize(
+        &google,
+        &[
+            ("code_challenge", CHALLENGE),
+            ("code_challenge_method", "S512"),
+        ],
+    )
+    .await;
+    assert_eq!(consent.status(), 302);
+    let back = location(&consent);
+    assert_eq!(param(&back, "error").as_deref(), Some("invalid_request"));
+    assert_eq!(param(&back, "code"), None);
+}

@@ -122,7 +122,22 @@ pub struct ResetData {
     pub password: Text,
 }
 
-fn message(text: &str) -> Json<Message> {
+/// The tokens of a login (password or provider): a fresh access token and
+/// a refresh token.
+pub(crate) fn token_pair(state: &AppState, user: &user::Model) -> Result<TokenPair, ApiError> {
+    Ok(TokenPair {
+        access_token: state
+            .jwt
+            .issue(user.id, user.token_version, TokenType::Access, true)?,
+        refresh_token: state
+            .jwt
+            .issue(user.id, user.token_version, TokenType::Refresh, false)?,
+        token_type: "JWT".to_owned(),
+        expires_in: state.jwt.access_ttl(),
+    })
+}
+
+pub(crate) fn message(text: &str) -> Json<Message> {
     Json(Message {
         message: text.to_owned(),
     })
@@ -182,19 +197,7 @@ impl AuthApi {
         if user.is_blocked {
             return Err(ApiError::unauthorized("This account is blocked.").into());
         }
-        Ok(Json(TokenPair {
-            access_token: state
-                .jwt
-                .issue(user.id, user.token_version, TokenType::Access, true)?,
-            refresh_token: state.jwt.issue(
-                user.id,
-                user.token_version,
-                TokenType::Refresh,
-                false,
-            )?,
-            token_type: "JWT".to_owned(),
-            expires_in: state.jwt.access_ttl(),
-        }))
+        Ok(Json(token_pair(&state, &user)?))
     }
 
     /// Refresh the access token
@@ -256,6 +259,14 @@ impl AuthApi {
             .into());
         }
         let data = &body.data;
+        if !password::is_set(&auth.user().password_hash) {
+            return Err(ApiError::invalid(
+                "/data/old-password",
+                "This account has no password yet (it was made by a Google or Facebook login): \
+                 set one with a password reset (POST /v1/auth/reset-password).",
+            )
+            .into());
+        }
         if !password::verify_async(&data.old_password, &auth.user().password_hash).await? {
             return Err(
                 ApiError::invalid("/data/old-password", "The old password is wrong.").into(),

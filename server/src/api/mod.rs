@@ -4,6 +4,8 @@
 
 pub mod auth;
 pub mod health;
+pub mod oauth;
+mod optional_body;
 pub mod role_invites;
 pub mod strict;
 
@@ -19,7 +21,7 @@ use crate::{
 /// Tags of the hand-written operations (the resources name their own).
 #[derive(Tags)]
 pub enum ApiTags {
-    /// Login, tokens, password and email flows.
+    /// Login (password, Google, Facebook), tokens, password and email flows.
     Auth,
     /// Liveness.
     Health,
@@ -32,6 +34,7 @@ pub enum ApiTags {
 pub type Apis = (
     health::HealthApi,
     auth::AuthApi,
+    oauth::OAuthApi,
     role_invites::RoleInvitesApi,
     resources::Apis,
 );
@@ -41,6 +44,7 @@ pub fn api() -> Apis {
     (
         health::HealthApi,
         auth::AuthApi,
+        oauth::OAuthApi,
         role_invites::RoleInvitesApi,
         resources::apis(),
     )
@@ -87,6 +91,20 @@ fn hand_written() -> Vec<(&'static str, Guarded)> {
             Guarded::Rules("auth", Create, ANYONE),
         ),
         ("reset_password", Guarded::Rules("auth", Update, ANYONE)),
+        (
+            "oauth_authorization_url",
+            Guarded::Rules("auth", View, ANYONE),
+        ),
+        ("oauth_login", Guarded::Rules("auth", Create, ANYONE)),
+        ("oauth_connect", Guarded::Rules("auth", Create, REGISTERED)),
+        (
+            "list_oauth_connections",
+            Guarded::Rules("auth", List, REGISTERED),
+        ),
+        (
+            "delete_oauth_connection",
+            Guarded::Rules("auth", Delete, REGISTERED),
+        ),
         (
             "accept_role_invite",
             Guarded::Table(&role_invite::TABLE, Update),

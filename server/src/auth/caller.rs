@@ -23,7 +23,7 @@ pub const SCHEME: &str = "jwt";
 pub struct CurrentUser {
     /// The stored user.
     pub user: user::Model,
-    /// Whether the token came from a password login.
+    /// Whether the token came from a login (password or provider), not a refresh.
     pub fresh: bool,
 }
 

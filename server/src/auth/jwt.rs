@@ -31,7 +31,7 @@ pub struct Claims {
     pub exp: i64,
     /// Unique token id.
     pub jti: String,
-    /// Issued from a password login (not from a refresh).
+    /// Issued at a login (password or provider), not by a refresh.
     pub fresh: bool,
     /// The user's token version when issued; a password change revokes older ones.
     pub ver: i32,

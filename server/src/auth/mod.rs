@@ -2,7 +2,9 @@
 
 pub mod caller;
 pub mod jwt;
+pub mod oauth_state;
 pub mod one_time;
 pub mod password;
+pub mod social;
 
 pub use caller::{Authenticated, Caller, CurrentUser};

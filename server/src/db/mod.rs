@@ -4,6 +4,7 @@ pub mod entities;
 pub mod events;
 pub mod mail;
 pub mod migrations;
+pub mod oauth_accounts;
 pub mod role_invites;
 pub mod roles;
 pub mod users;

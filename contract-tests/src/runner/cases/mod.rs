@@ -13,6 +13,7 @@
 //! | [`body`] | 400 (malformed JSON, schema violations of plain JSON), 403 (client id), 409 (wrong type, id mismatch), 422 (schema-derived attribute violations) |
 //! | [`lookup`] | 404 (missing and soft-deleted objects) |
 //! | [`recipes`] | operation-specific happy paths and faults (the `/v1/auth` helpers, `/health`) |
+//! | [`oauth`] | the `/v1/auth/oauth` recipes: real round trips through the provider stand-ins |
 //! | [`relations`] | required relationships of create bodies, relationship `PATCH` bodies (400, 404, 409, 422) |
 //! | [`permission`] | every `x-permissions` row: allowed and denied cases per role (401, 403, 404, list presence, field limits) |
 //! | [`chain`] | stateful CRUD chains |
@@ -29,6 +30,7 @@ pub mod body;
 pub mod chain;
 pub mod lookup;
 pub mod negotiation;
+pub mod oauth;
 pub mod permission;
 pub mod query;
 pub mod recipes;

@@ -25,6 +25,8 @@ use crate::runner::{
 struct Recipe {
     op: &'static str,
     needs_seeding: bool,
+    /// Plays a round trip through the OAuth provider stand-ins.
+    needs_providers: bool,
     token: TokenUse,
     faults: &'static [(u16, &'static str)],
 }
@@ -33,12 +35,14 @@ const RECIPES: &[Recipe] = &[
     Recipe {
         op: "health",
         needs_seeding: false,
+        needs_providers: false,
         token: TokenUse::None,
         faults: &[(503, DATABASE_DOWN)],
     },
     Recipe {
         op: "accept_role_invite",
         needs_seeding: true,
+        needs_providers: false,
         token: TokenUse::Access { fresh: true },
         faults: &[
             (200, "jsonapi-media-type"),
@@ -49,18 +53,21 @@ const RECIPES: &[Recipe] = &[
     Recipe {
         op: "login",
         needs_seeding: true,
+        needs_providers: false,
         token: TokenUse::None,
         faults: &[(401, "wrong-password"), (401, "unknown-email")],
     },
     Recipe {
         op: "refresh_token",
         needs_seeding: true,
+        needs_providers: false,
         token: TokenUse::Refresh,
         faults: &[],
     },
     Recipe {
         op: "change_password",
         needs_seeding: true,
+        needs_providers: false,
         token: TokenUse::Access { fresh: true },
         faults: &[
             (401, "not-fresh-token"),
@@ -72,26 +79,90 @@ const RECIPES: &[Recipe] = &[
     Recipe {
         op: "verify_email",
         needs_seeding: true,
+        needs_providers: false,
         token: TokenUse::None,
         faults: &[(400, "invalid-mail-token")],
     },
     Recipe {
         op: "resend_verification_email",
         needs_seeding: false,
+        needs_providers: false,
         token: TokenUse::None,
         faults: &[],
     },
     Recipe {
         op: "request_password_reset",
         needs_seeding: false,
+        needs_providers: false,
         token: TokenUse::None,
         faults: &[],
     },
     Recipe {
         op: "reset_password",
         needs_seeding: true,
+        needs_providers: false,
         token: TokenUse::None,
         faults: &[(400, "invalid-mail-token"), (422, "short-password")],
+    },
+    Recipe {
+        op: "oauth_authorization_url",
+        needs_seeding: false,
+        needs_providers: true,
+        token: TokenUse::None,
+        faults: &[
+            (200, "facebook"),
+            (200, "connect-state"),
+            (404, "unknown-provider"),
+        ],
+    },
+    Recipe {
+        op: "oauth_login",
+        needs_seeding: true,
+        needs_providers: true,
+        token: TokenUse::None,
+        faults: &[
+            (200, "facebook"),
+            (200, "query-parameters"),
+            (400, "tampered-state"),
+            (400, "expired-state"),
+            (400, "replayed-state"),
+            (400, "other-provider-state"),
+            (400, "missing-code"),
+            (401, "blocked-account"),
+            (403, "access-denied"),
+            (404, "unknown-provider"),
+            (409, "unverified-email"),
+            (502, "provider-down"),
+        ],
+    },
+    Recipe {
+        op: "oauth_connect",
+        needs_seeding: true,
+        needs_providers: true,
+        token: TokenUse::Access { fresh: true },
+        faults: &[
+            (200, "facebook"),
+            (400, "login-state"),
+            (400, "other-user-state"),
+            (403, "access-denied"),
+            (404, "unknown-provider"),
+            (409, "linked-to-another-user"),
+            (502, "provider-down"),
+        ],
+    },
+    Recipe {
+        op: "list_oauth_connections",
+        needs_seeding: true,
+        needs_providers: false,
+        token: TokenUse::Access { fresh: true },
+        faults: &[],
+    },
+    Recipe {
+        op: "delete_oauth_connection",
+        needs_seeding: true,
+        needs_providers: true,
+        token: TokenUse::Access { fresh: true },
+        faults: &[(404, "not-connected"), (409, "last-login-method")],
     },
 ];
 
@@ -155,6 +226,14 @@ pub fn plan(op: &Operation, caps: &Caps) -> Option<Result<BasePlan, String>> {
             "its recipe needs a seeded account (pass --database-url)".into(),
         ));
     }
+    if r.needs_providers && !caps.providers {
+        return Some(Err(
+            "its recipe plays a login through the OAuth provider stand-ins \
+             (in-process, or pass --google-mock-addr, --facebook-mock-addr and \
+             --graph-mock-addr and start the server pointing at them)"
+                .into(),
+        ));
+    }
     Some(Ok(BasePlan {
         actor: if r.token == TokenUse::None {
             Actor::Anyone
@@ -203,6 +282,13 @@ pub fn derive(op: &Operation, base: &BasePlan, caps: &Caps, out: &mut Derived) {
         return;
     };
     for (status, name) in r.faults {
+        if *name == "expired-state" && !caps.can_sign {
+            out.skipped.push(format!(
+                "{}: {name} — needs the server's JWT secret (--jwt-secret)",
+                op.id
+            ));
+            continue;
+        }
         if *name == DATABASE_DOWN && !caps.can_break_database {
             out.skipped.push(format!(
                 "{}: {name} — needs the server's database down (in-process target only)",
@@ -280,7 +366,15 @@ pub async fn build(
         .as_ref()
         .map(|u| u.email.clone())
         .unwrap_or_else(|| format!("nobody.{}@example.test", salt(&ctx)));
+    let mut ids = Vec::new();
+    let oauth = super::oauth::build(env, &op.path, name, &ctx, user.as_ref()).await?;
     let body: Option<Value> = match name {
+        _ if oauth.is_some() => {
+            let (oauth_ids, body) = oauth.unwrap_or_default();
+            ids = oauth_ids;
+            request.path = super::base::fill_path(&op.path, &ids);
+            body
+        }
         "login" => {
             let u = user.as_ref().ok_or_else(no_user)?;
             Some(json!({"email": u.email, "password": u.password}))
@@ -340,7 +434,7 @@ pub async fn build(
     Ok(Base {
         request,
         user,
-        ids: Vec::new(),
+        ids,
         ctx,
         token_type,
     })
@@ -427,6 +521,9 @@ pub async fn apply(
         }
         "invalid-mail-token" => set(base, &["data", "token"], json!("not-a-valid-token")),
         "short-password" => set(base, &["data", "password"], json!("short")),
+        oauth if super::oauth::FAULTS.contains(&oauth) => {
+            super::oauth::apply(env, &op.id, &op.path, oauth, base).await?;
+        }
         other => {
             return Err(RunnerError::Seed(format!("unknown recipe fault `{other}`")));
         }

@@ -23,6 +23,7 @@ pub(crate) use created_at_on_insert;
 
 pub mod event;
 pub mod mail;
+pub mod oauth_account;
 pub mod role;
 pub mod role_invite;
 pub mod used_token;

@@ -6,6 +6,7 @@ mod m20261123_000001_init;
 mod m20261123_000002_role_invites;
 mod m20261130_000001_event_program;
 mod m20261130_000002_email_notifications;
+mod m20261201_000001_oauth_accounts;
 
 /// The server's migrator.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_role_invites::Migration),
             Box::new(m20261130_000001_event_program::Migration),
             Box::new(m20261130_000002_email_notifications::Migration),
+            Box::new(m20261201_000001_oauth_accounts::Migration),
         ]
     }
 }
