@@ -275,11 +275,7 @@ impl Application {
         F: std::future::Future<Output = ()> + Send + 'static,
     {
         poem::Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(
-                self.endpoint,
-                shutdown,
-                Some(Duration::from_secs(10)),
-            )
+            .run_with_graceful_shutdown(self.endpoint, shutdown, Some(Duration::from_secs(10)))
             .await?;
         Ok(())
     }

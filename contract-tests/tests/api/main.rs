@@ -12,6 +12,7 @@ mod leaks;
 mod manager;
 mod matrix;
 mod negotiation;
+mod no_mock_routes;
 mod program;
 mod support;
 mod users;

@@ -78,9 +78,7 @@ fn about(role: DemoRole) -> &'static str {
         DemoRole::SuperAdmin => "super admin (and admin)",
         DemoRole::Admin => "admin (staff)",
         DemoRole::Owner => "owner of every demo event but Online Hack Day",
-        DemoRole::Organizer => {
-            "owner of Online Hack Day; organizer of Summit, Workshop, Meetup"
-        }
+        DemoRole::Organizer => "owner of Online Hack Day; organizer of Summit, Workshop, Meetup",
         DemoRole::Coorganizer => "co-organizer of Summit and Retreat",
         DemoRole::TrackOrganizer => "track organizer of Summit",
         DemoRole::Moderator => "moderator of Summit and Online Hack Day",

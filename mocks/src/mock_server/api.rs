@@ -120,8 +120,8 @@ pub fn extend_spec(spec: &mut Value, section: &Value, error_rate: f64) {
         section.get("paths").and_then(Value::as_object),
     ) {
         if error_rate > 0.0 {
-            for (path, item) in paths.iter_mut().filter(|(p, _)| p.starts_with("/v1")) {
-                add_injected_503(path, item);
+            for (_, item) in paths.iter_mut().filter(|(p, _)| p.starts_with("/v1")) {
+                add_injected_503(item);
             }
         }
         paths.extend(extra.clone());
@@ -134,7 +134,9 @@ pub fn extend_spec(spec: &mut Value, section: &Value, error_rate: f64) {
             .and_then(Value::as_object),
     ) {
         for (name, schema) in extra {
-            schemas.entry(name.clone()).or_insert_with(|| schema.clone());
+            schemas
+                .entry(name.clone())
+                .or_insert_with(|| schema.clone());
         }
     }
     if let Some(obj) = spec.as_object_mut() {
@@ -164,7 +166,7 @@ pub fn extend_spec(spec: &mut Value, section: &Value, error_rate: f64) {
     }
 }
 
-fn add_injected_503(_path: &str, item: &mut Value) {
+fn add_injected_503(item: &mut Value) {
     let Some(ops) = item.as_object_mut() else {
         return;
     };

@@ -19,8 +19,7 @@ use std::{
 
 use open_event_server::error::ApiError;
 use poem::{
-    Endpoint, EndpointExt, IntoResponse, Request, Response, endpoint::BoxEndpoint,
-    http::StatusCode,
+    Endpoint, EndpointExt, IntoResponse, Request, Response, endpoint::BoxEndpoint, http::StatusCode,
 };
 
 /// The code of an injected error.
@@ -140,7 +139,14 @@ mod tests {
     fn only_the_api_is_injected() {
         assert!(Injector::applies_to("/v1/events"));
         assert!(Injector::applies_to("/v1"));
-        for path in ["/v10", "/docs", "/openapi.json", "/health", "/__mock/reset", "/"] {
+        for path in [
+            "/v10",
+            "/docs",
+            "/openapi.json",
+            "/health",
+            "/__mock/reset",
+            "/",
+        ] {
             assert!(!Injector::applies_to(path), "{path}");
         }
     }

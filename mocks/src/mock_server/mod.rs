@@ -124,8 +124,10 @@ impl MockApp {
     /// embedding, seeds it and snapshots the result. `started` is when the
     /// process started, for the printed start-up time.
     pub async fn start(options: Options, started: Instant) -> Result<Self, MockServerError> {
+        let phase = Instant::now();
         let callback = options.callback();
         let providers = Providers::start(&callback).await;
+        let providers_ms = phase.elapsed().as_millis();
         let injector = Arc::new(Injector::new(
             options.latency_ms,
             options.error_rate,
@@ -142,9 +144,14 @@ impl MockApp {
             .route("/__mock/*path", service.into_endpoint())
             .wrap(injector.layer())
             .spec(move |spec| api::extend_spec(spec, &section, error_rate));
+        let phase = Instant::now();
         let app = Application::build_with(settings(&options, &providers), embedding).await?;
+        let build_ms = phase.elapsed().as_millis();
+        let phase = Instant::now();
         let state = app.state().clone();
         let world = seed::demo(&state.db, options.seed).await?;
+        let seed_ms = phase.elapsed().as_millis();
+        let phase = Instant::now();
         let snapshot = Snapshot::take(&state.db).await?;
         let base = base_url(options.bind, app.port());
         let doc = AccountsDocument {
@@ -171,6 +178,13 @@ impl MockApp {
             options.latency_ms,
             options.error_rate,
             options.cors_origins.join(", ")
+        );
+        tracing::info!(
+            providers_ms,
+            build_ms,
+            seed_ms,
+            snapshot_and_tokens_ms = phase.elapsed().as_millis(),
+            "start-up phases"
         );
         let banner = accounts::render(&doc, &injection, started.elapsed().as_millis());
         control

@@ -45,16 +45,6 @@ impl Snapshot {
         conn.deserialize(None, copy, false).await?;
         Ok(started.elapsed())
     }
-
-    /// The size of the image in bytes.
-    pub fn len(&self) -> usize {
-        self.image.len()
-    }
-
-    /// Whether the image is empty (never, for a migrated database).
-    pub fn is_empty(&self) -> bool {
-        self.image.is_empty()
-    }
 }
 
 fn sqlite_pool(db: &DatabaseConnection) -> Result<&sqlx::SqlitePool, MockServerError> {

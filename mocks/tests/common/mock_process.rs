@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each test target uses part of it
 //! The mock server binary as a child process, and its printed table read back.
 
 use std::{process::Stdio, time::Duration};
@@ -79,7 +80,10 @@ impl MockProcess {
         let complete = tokio::time::timeout(Duration::from_secs(60), read)
             .await
             .expect("the mock server printed its table within 60 s");
-        assert!(complete, "the mock server exited early; it printed:\n{banner}");
+        assert!(
+            complete,
+            "the mock server exited early; it printed:\n{banner}"
+        );
         // Keep draining stdout so the child never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         let api = field(&banner, "API").expect("an API line");

@@ -19,8 +19,14 @@ async fn the_accounts_endpoint_matches_the_printed_table_and_its_tokens_work() {
     assert_eq!(doc["seed"], 42);
     assert_eq!(doc["urls"]["api"], mock.url("/v1"));
     assert_eq!(doc["urls"]["docs"], mock.url("/docs"));
-    assert_eq!(doc["clients"]["google_client_id"], open_event_mocks::GOOGLE_CLIENT_ID);
-    assert_eq!(doc["clients"]["facebook_app_id"], open_event_mocks::FACEBOOK_APP_ID);
+    assert_eq!(
+        doc["clients"]["google_client_id"],
+        open_event_mocks::GOOGLE_CLIENT_ID
+    );
+    assert_eq!(
+        doc["clients"]["facebook_app_id"],
+        open_event_mocks::FACEBOOK_APP_ID
+    );
 
     for a in accounts {
         let role = a["role"].as_str().unwrap();
@@ -62,7 +68,10 @@ async fn the_accounts_endpoint_matches_the_printed_table_and_its_tokens_work() {
     // Roles mean what the table says: the super admin sees every user,
     // a plain user is refused the list of users or sees only themself.
     let (status, all) = mock
-        .get("/v1/users?page[size]=0", Some(&mock.row("super-admin").access_token))
+        .get(
+            "/v1/users?page[size]=0",
+            Some(&mock.row("super-admin").access_token),
+        )
         .await;
     assert_eq!(status, 200);
     assert_eq!(all["meta"]["count"], accounts.len());

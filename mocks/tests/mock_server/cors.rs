@@ -9,7 +9,10 @@ async fn preflight(mock: &MockProcess, origin: &str) -> reqwest::Response {
         .request(Method::OPTIONS, mock.url("/v1/events/1"))
         .header("Origin", origin)
         .header("Access-Control-Request-Method", "PATCH")
-        .header("Access-Control-Request-Headers", "authorization,content-type")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization,content-type",
+        )
         .send()
         .await
         .unwrap()

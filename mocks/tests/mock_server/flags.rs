@@ -15,16 +15,26 @@ async fn it_prints_the_urls_and_one_row_per_demo_account() {
         assert_eq!(row.password, "open-event-demo");
         assert_eq!(row.access_token.split('.').count(), 3, "a JWT: {row:?}");
     }
-    assert!(mock.banner.starts_with("Open Event mock server: seed 42, ready in "));
+    assert!(
+        mock.banner
+            .starts_with("Open Event mock server: seed 42, ready in ")
+    );
     for (name, value) in [
         ("API", mock.url("/v1")),
         ("Docs", mock.url("/docs")),
         ("Spec", mock.url("/openapi.json")),
         ("Reset", format!("POST {}", mock.url("/__mock/reset"))),
         ("Accounts", format!("GET {}", mock.url("/__mock/accounts"))),
-        ("Callback", "http://localhost:4200/oauth/callback".to_owned()),
+        (
+            "Callback",
+            "http://localhost:4200/oauth/callback".to_owned(),
+        ),
     ] {
-        assert_eq!(field(&mock.banner, name).as_deref(), Some(value.as_str()), "{name}");
+        assert_eq!(
+            field(&mock.banner, name).as_deref(),
+            Some(value.as_str()),
+            "{name}"
+        );
     }
     for name in ["Google", "Facebook", "Graph API"] {
         let value = field(&mock.banner, name).unwrap();
@@ -50,7 +60,10 @@ async fn every_flag_has_an_env_var() {
             ("OPEN_EVENT_MOCK_SEED", "7"),
             ("OPEN_EVENT_MOCK_LATENCY_MS", "5"),
             ("OPEN_EVENT_MOCK_ERROR_RATE", "0.25"),
-            ("OPEN_EVENT_MOCK_CORS_ORIGINS", "http://a.test,http://b.test"),
+            (
+                "OPEN_EVENT_MOCK_CORS_ORIGINS",
+                "http://a.test,http://b.test",
+            ),
             ("OPEN_EVENT_MOCK_FRONTEND_URL", "http://front.test:3000"),
         ],
     )
@@ -76,7 +89,10 @@ async fn every_flag_has_an_env_var() {
         &[
             ("OPEN_EVENT_MOCK_BIND", "127.0.0.1:0"),
             ("OPEN_EVENT_MOCK_SEED", "7"),
-            ("OPEN_EVENT_MOCK_FRONTEND_CALLBACK", "http://ignored.test/cb"),
+            (
+                "OPEN_EVENT_MOCK_FRONTEND_CALLBACK",
+                "http://ignored.test/cb",
+            ),
         ],
     )
     .await;

@@ -19,7 +19,12 @@ async fn latency_is_added_to_api_responses_only() {
     // Writes too, and error answers.
     let started = Instant::now();
     let (status, _) = mock
-        .send(reqwest::Method::POST, "/v1/events", None, Some(serde_json::json!({})))
+        .send(
+            reqwest::Method::POST,
+            "/v1/events",
+            None,
+            Some(serde_json::json!({})),
+        )
         .await;
     assert_eq!(status, 401);
     assert!(started.elapsed() >= latency);
@@ -50,7 +55,10 @@ async fn the_error_rate_fails_the_same_requests_for_the_same_seed() {
     let first = statuses(&mock, 40).await;
     assert!(first.iter().all(|s| *s == 200 || *s == 503), "{first:?}");
     let failed = first.iter().filter(|s| **s == 503).count();
-    assert!((6..=26).contains(&failed), "{failed} of 40 failed at 0.4: {first:?}");
+    assert!(
+        (6..=26).contains(&failed),
+        "{failed} of 40 failed at 0.4: {first:?}"
+    );
     // Exactly the documented sequence: request n fails when draw n of the
     // seed's sequence is below the rate.
     let injector = Injector::new(0, 0.4, 7);

@@ -23,9 +23,7 @@ const LISTS: [&str; 11] = [
 async fn everything(mock: &MockProcess, token: &str) -> Vec<Value> {
     let mut out = Vec::new();
     for list in LISTS {
-        let (status, body) = mock
-            .get(&format!("{list}?page[size]=0"), Some(token))
-            .await;
+        let (status, body) = mock.get(&format!("{list}?page[size]=0"), Some(token)).await;
         assert_eq!(status, 200, "{list}: {body}");
         out.push(body["data"].clone());
     }
@@ -57,7 +55,12 @@ async fn reset_restores_the_seeded_state_after_creates_updates_and_deletes() {
     // Create an event (with its owner grant), update one, delete a sponsor,
     // register a user, change a password (revoking the owner's tokens).
     let (status, created) = mock
-        .send(Method::POST, "/v1/events", Some(&owner), Some(event_doc("Pop-up Conf")))
+        .send(
+            Method::POST,
+            "/v1/events",
+            Some(&owner),
+            Some(event_doc("Pop-up Conf")),
+        )
         .await;
     assert_eq!(status, 201, "{created}");
     let first_new_id = created["data"]["id"].as_str().unwrap().to_owned();
@@ -67,13 +70,20 @@ async fn reset_restores_the_seeded_state_after_creates_updates_and_deletes() {
             Method::PATCH,
             &format!("/v1/events/{summit}"),
             Some(&admin),
-            Some(json!({"data": {"type": "event", "id": summit, "attributes": {"name": "Renamed"}}})),
+            Some(
+                json!({"data": {"type": "event", "id": summit, "attributes": {"name": "Renamed"}}}),
+            ),
         )
         .await;
     assert_eq!(status, 200, "{body}");
     let sponsor = seeded[5][0]["id"].as_str().unwrap().to_owned();
     let (status, body) = mock
-        .send(Method::DELETE, &format!("/v1/sponsors/{sponsor}"), Some(&admin), None)
+        .send(
+            Method::DELETE,
+            &format!("/v1/sponsors/{sponsor}"),
+            Some(&admin),
+            None,
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = mock
@@ -96,7 +106,11 @@ async fn reset_restores_the_seeded_state_after_creates_updates_and_deletes() {
         .unwrap();
     assert_eq!(changed.status(), 200, "{}", changed.text().await.unwrap());
     assert_eq!(mock.get(&owner_path, Some(&owner)).await.0, 401, "revoked");
-    assert_ne!(everything(&mock, &admin).await, seeded, "the writes changed the data");
+    assert_ne!(
+        everything(&mock, &admin).await,
+        seeded,
+        "the writes changed the data"
+    );
 
     let report = mock.reset().await;
     let elapsed = report["elapsed_ms"].as_f64().unwrap();
@@ -110,7 +124,12 @@ async fn reset_restores_the_seeded_state_after_creates_updates_and_deletes() {
     // … and the autoincrement counters are back: the next event gets the
     // id the first new one got.
     let (status, again) = mock
-        .send(Method::POST, "/v1/events", Some(&owner), Some(event_doc("Pop-up Conf")))
+        .send(
+            Method::POST,
+            "/v1/events",
+            Some(&owner),
+            Some(event_doc("Pop-up Conf")),
+        )
         .await;
     assert_eq!(status, 201, "{again}");
     assert_eq!(again["data"]["id"].as_str().unwrap(), first_new_id);

@@ -33,7 +33,11 @@ async fn the_served_spec_is_the_servers_plus_a_mock_server_section() {
     let spec = served(&mock).await;
     let paths = spec["paths"].as_object().unwrap();
     for (path, item) in committed_paths {
-        assert_eq!(paths.get(path), Some(item), "{path} as the server documents it");
+        assert_eq!(
+            paths.get(path),
+            Some(item),
+            "{path} as the server documents it"
+        );
     }
     let reset = &paths["/__mock/reset"]["post"];
     assert_eq!(reset["operationId"], "mock_reset");
@@ -75,7 +79,10 @@ async fn the_served_spec_is_the_servers_plus_a_mock_server_section() {
         .text()
         .await
         .unwrap();
-    assert!(docs.contains("/__mock/reset"), "Swagger UI shows the section");
+    assert!(
+        docs.contains("/__mock/reset"),
+        "Swagger UI shows the section"
+    );
     mock.stop().await;
 }
 
