@@ -52,7 +52,7 @@ pub enum ResetResponse {
 pub enum AccountsResponse {
     /// The credentials table.
     #[oai(status = 200)]
-    Ok(Json<AccountsDocument>),
+    Ok(Json<Box<AccountsDocument>>),
     /// The mock server is still seeding.
     #[oai(status = 503)]
     NotReady(Json<ErrorDocument>),
@@ -98,7 +98,7 @@ impl MockApi {
     #[oai(path = "/accounts", method = "get", operation_id = "mock_accounts")]
     async fn accounts(&self) -> AccountsResponse {
         match self.control.accounts() {
-            Ok(doc) => AccountsResponse::Ok(Json(doc.clone())),
+            Ok(doc) => AccountsResponse::Ok(Json(Box::new(doc.clone()))),
             Err(e) => AccountsResponse::NotReady(Json(ApiError::from(e).document())),
         }
     }
