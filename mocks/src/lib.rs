@@ -3,6 +3,10 @@
 //! provider's protocol closely enough for a real OAuth client, and keeps state, so a code
 //! the authorization endpoint issued can be exchanged once and its token then read.
 //!
+//! The crate also holds the mock server for frontend teams (the binary
+//! `open-event-mock`, built in [`mock_server`]): the real API on seeded
+//! in-memory data with these stand-ins wired in.
+//!
 //! # Pointing a server at them
 //!
 //! The server reads one base URL per upstream from its config. The stand-ins expose
@@ -112,6 +116,7 @@ mod facebook;
 mod failure;
 mod google;
 mod id_token;
+pub mod mock_server;
 mod pkce;
 mod reply;
 mod state;

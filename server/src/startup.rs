@@ -52,11 +52,16 @@ pub type Wrap = Arc<dyn Fn(BoxEndpoint<'static>) -> BoxEndpoint<'static> + Send 
 /// (e.g. `set_metric_callback` to count statements).
 pub type DatabaseHook = Box<dyn FnOnce(&mut sea_orm::DatabaseConnection) + Send>;
 
+/// An edit of the OpenAPI document the app serves (`/openapi.json`, `/docs`),
+/// e.g. to document an embedder's routes. The committed spec is the
+/// server's own and never sees it.
+pub type SpecHook = Box<dyn FnOnce(&mut serde_json::Value) + Send>;
+
 /// How an embedder extends the application (the mock server, the runner's
 /// drift self-tests): the app is built exactly as the server builds it,
 /// then `routes` are mounted beside `/v1`, `/docs` and `/openapi.json`, and
 /// `wrap` goes around all of them, inside content negotiation, error
-/// rendering, CORS and tracing.
+/// rendering, CORS and tracing; `spec` edits the served document.
 #[derive(Default)]
 pub struct Embedding {
     /// Extra routes: `(path, endpoint)`.
@@ -66,6 +71,8 @@ pub struct Embedding {
     /// A hook on the database connection (only [`Application::build_with`]
     /// runs it: it needs the connection before it is shared).
     pub database: Option<DatabaseHook>,
+    /// An edit of the served OpenAPI document.
+    pub spec: Option<SpecHook>,
 }
 
 impl Embedding {
@@ -82,6 +89,12 @@ impl Embedding {
         hook: impl FnOnce(&mut sea_orm::DatabaseConnection) + Send + 'static,
     ) -> Self {
         self.database = Some(Box::new(hook));
+        self
+    }
+
+    /// Sets the edit of the served OpenAPI document.
+    pub fn spec(mut self, edit: impl FnOnce(&mut serde_json::Value) + Send + 'static) -> Self {
+        self.spec = Some(Box::new(edit));
         self
     }
 
@@ -106,7 +119,10 @@ pub fn app_with(
     embedding: Embedding,
 ) -> impl Endpoint<Output = Response> + 'static {
     let service = api::service();
-    let spec = api::spec_json(&service, &state.registry);
+    let mut spec = api::spec_json(&service, &state.registry);
+    if let Some(edit) = embedding.spec {
+        edit(&mut spec);
+    }
     let spec_text = serde_json::to_string_pretty(&spec).unwrap_or_default();
     let docs_html = service
         .swagger_ui_html()
@@ -204,7 +220,7 @@ pub struct Application {
     acceptor: poem::listener::TcpAcceptor,
     state: AppState,
     port: u16,
-    embedding: Embedding,
+    endpoint: BoxEndpoint<'static, Response>,
 }
 
 impl Application {
@@ -238,11 +254,13 @@ impl Application {
             .unwrap_or(addr.port());
         let state = AppState::new(settings, db, crate::resources::registry())
             .map_err(|e| StartupError::Config(e.to_string()))?;
+        // Routes, spec and docs are built here, so `run_until` only serves.
+        let endpoint = app_with(state.clone(), embedding).boxed();
         Ok(Application {
             acceptor,
             state,
             port,
-            embedding,
+            endpoint,
         })
     }
 
@@ -262,11 +280,7 @@ impl Application {
         F: std::future::Future<Output = ()> + Send + 'static,
     {
         poem::Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(
-                app_with(self.state, self.embedding),
-                shutdown,
-                Some(Duration::from_secs(10)),
-            )
+            .run_with_graceful_shutdown(self.endpoint, shutdown, Some(Duration::from_secs(10)))
             .await?;
         Ok(())
     }

@@ -13,6 +13,7 @@ mod leaks;
 mod manager;
 mod matrix;
 mod negotiation;
+mod no_mock_routes;
 mod oauth;
 mod program;
 mod support;
