@@ -3,6 +3,7 @@
 
 mod auth;
 mod budget;
+mod dialect;
 mod errors;
 mod events;
 mod faults;
