@@ -15,6 +15,7 @@
 //! | [`recipes`] | operation-specific happy paths and faults (the `/v1/auth` helpers, `/health`) |
 //! | [`relations`] | required relationships of create bodies, relationship `PATCH` bodies (400, 404, 409, 422) |
 //! | [`permission`] | every `x-permissions` row: allowed and denied cases per role (401, 403, 404, list presence, field limits) |
+//! | [`semantics`] | what the reads' answers mean: sort, filter, pagination, sparse fieldsets, include, visibility of every item, linkage (the success status) |
 //! | [`chain`] | stateful CRUD chains |
 //!
 //! Dialect rules apply whether or not the operation documents the status:
@@ -33,6 +34,7 @@ pub mod permission;
 pub mod query;
 pub mod recipes;
 pub mod relations;
+pub mod semantics;
 pub mod tokens;
 
 pub use super::model::Caps;
