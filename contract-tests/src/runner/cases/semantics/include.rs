@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use open_event_server::jsonapi::{DynResource, RelKind};
+use open_event_server::jsonapi::DynResource;
 use serde_json::Value;
 
 use super::{
@@ -89,7 +89,7 @@ fn linkage_ids(o: &Value, rel: &str) -> Option<Vec<i64>> {
     })
 }
 
-/// Checks a compound document whose primary objects are `primary`.
+/// Checks a compound document of `res` objects against include tree `t`.
 fn check(s: &mut Session<'_>, r: &Reply, res: &'static dyn DynResource, t: &Tree, label: &str) {
     let mut e = Expect::default();
     let data = r.data();
@@ -227,12 +227,6 @@ fn check(s: &mut Session<'_>, r: &Reply, res: &'static dyn DynResource, t: &Tree
             }
         }
     }
-}
-
-/// Whether `rel` of `res` is a to-one relationship.
-pub fn is_to_one(res: &dyn DynResource, rel: &str) -> bool {
-    res.relationship(rel)
-        .is_some_and(|r| matches!(r.kind, RelKind::BelongsTo { .. }))
 }
 
 /// Runs the include probes.

@@ -331,10 +331,11 @@ fn class(f: &Field) -> u8 {
 }
 
 /// Filter probes. The leaf operators are shared out among the filter
-/// checks of the type (each gets a slice of at least four, on attributes
+/// checks of the type (each gets a slice of at least three, on attributes
 /// they apply to, rotating so the checks cover different attributes), and
-/// so are the other forms: `has` / `any` / a to-one relationship by id,
-/// `and` / `or` / `not`, an attribute against another, `filter[x]=` on an
+/// so are the other forms, in three groups of which each check takes two
+/// (one form each): `has` / `any` / a to-one relationship by id; `and` /
+/// `or` / `not`; an attribute against another, `filter[x]=` on an
 /// attribute or a relationship. The first check of the type also sends a
 /// `like` on an attribute that is not text (a 400).
 fn filter_probes(
@@ -394,19 +395,13 @@ fn filter_probes(
     if let Some(r) = to_one.get(draw(rng, to_one.len())) {
         other.push(format!("filter[{}]", r.name));
     }
-    let compound = ["and", "or", "not"];
-    for (list, share) in [
-        (relational, 1_usize),
-        (compound.map(str::to_owned).to_vec(), 1),
-        (other, 1),
-    ] {
-        if list.is_empty() {
+    let compound = ["and", "or", "not"].map(str::to_owned).to_vec();
+    // One of each group, but a check of several skips one group in turn.
+    for (g, list) in [relational, compound, other].iter().enumerate() {
+        if list.is_empty() || (n > 1 && k % 3 == g) {
             continue;
         }
-        let per = list.len().div_ceil(n).max(share);
-        for i in 0..per.min(list.len()) {
-            out.push(list[(k * per + i) % list.len()].clone());
-        }
+        out.push(list[k % list.len()].clone());
     }
     let not_text: Vec<&&Field> = fields.iter().filter(|f| !filter::is_text(f)).collect();
     if k == 0
@@ -465,11 +460,11 @@ fn field_probes(op: &Operation, route: &Route, rng: &mut u64) -> Vec<String> {
     out
 }
 
-/// Include probes: every relationship of the type (lists only); then every
-/// relationship and two paths of two steps.
+/// The include probe: every relationship of the type, and two paths of two
+/// steps.
 fn include_probes(route: &Route, rng: &mut u64) -> Vec<String> {
     let ty = route.data_type();
-    let first: Vec<String> = ty
+    let mut paths: Vec<String> = ty
         .relationships()
         .iter()
         .map(|r| r.name.to_owned())
@@ -485,14 +480,8 @@ fn include_probes(route: &Route, rng: &mut u64) -> Vec<String> {
         })
         .collect();
     shuffle(&mut deep, rng);
-    let mut second = first.clone();
-    second.extend(deep.into_iter().take(2));
-    let mut out = Vec::new();
-    if matches!(route, Route::List { .. }) {
-        out.push(format!("include={}", first.join(",")));
-    }
-    out.push(format!("include={}", second.join(",")));
-    out
+    paths.extend(deep.into_iter().take(2));
+    vec![format!("include={}", paths.join(","))]
 }
 
 /// Runs a semantic check.
@@ -542,6 +531,9 @@ pub struct Figures {
     pub families: BTreeMap<String, (usize, usize)>,
     /// Sort keys probed first, of all (type, attribute, direction).
     pub sort_keys: (usize, usize),
+    /// (type, operator) filter combinations probed, of all.
+    #[serde(default)]
+    pub filter_ops: (usize, usize),
     /// (type, attribute, operator) filter combinations probed, of all.
     pub filters: (usize, usize),
 }
@@ -572,12 +564,14 @@ impl Figures {
             })
             .collect();
         format!(
-            "semantic checks: {} with {} probes: {}; sort keys led {} of {}, filter attribute×operator {} of {}",
+            "semantic checks: {} with {} probes: {}; sort keys led {} of {}; filter type×operator {} of {}, type×attribute×operator {} of {}",
             self.checks(),
             self.probes(),
             families.join(", "),
             self.sort_keys.0,
             self.sort_keys.1,
+            self.filter_ops.0,
+            self.filter_ops.1,
             self.filters.0,
             self.filters.1,
         )
@@ -633,6 +627,7 @@ pub fn figures(spec: &Spec, checks: &[Check]) -> Figures {
     let registry = crate::runner::kinds::registry();
     let mut sort_total = 0;
     let mut filter_total = 0;
+    let mut ops_total = 0;
     for t in &sort_types {
         if let Some(res) = registry.lookup(t) {
             sort_total += queryable(res).len() * 2;
@@ -645,9 +640,15 @@ pub fn figures(spec: &Spec, checks: &[Check]) -> Figures {
                 .iter()
                 .map(|op| fields.iter().filter(|f| filter::applies(op, f)).count())
                 .sum::<usize>();
+            ops_total += filter::LEAF_OPS
+                .iter()
+                .filter(|op| fields.iter().any(|f| filter::applies(op, f)))
+                .count();
         }
     }
     fig.sort_keys = (sort_led.len(), sort_total);
+    let ops: BTreeSet<(&String, &String)> = filtered.iter().map(|(t, _, o)| (t, o)).collect();
+    fig.filter_ops = (ops.len(), ops_total);
     fig.filters = (filtered.len(), filter_total);
     fig
 }
@@ -724,6 +725,10 @@ mod tests {
         let fig = figures(&spec, &checks(&spec, 7));
         assert_eq!(fig.sort_keys.0, fig.sort_keys.1, "{fig:?}");
         assert!(fig.filters.0 > 100, "{fig:?}");
+        assert_eq!(
+            fig.filter_ops.0, fig.filter_ops.1,
+            "every operator on every type"
+        );
         let ids = |c: &[Check]| c.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
         let (a, b, c) = (checks(&spec, 7), checks(&spec, 7), checks(&spec, 8));
         assert_eq!(a, b);

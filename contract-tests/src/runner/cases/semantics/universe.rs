@@ -78,8 +78,6 @@ pub struct Universe {
     pub objects: BTreeMap<&'static str, Vec<Row>>,
     /// Its events, in the order made (`E1`…`E7`).
     pub events: Vec<i64>,
-    /// `O`, who owns (and created) every event.
-    pub owner: i64,
     /// Role ids by name (the built-in roles and the custom ones).
     pub role_ids: BTreeMap<String, i64>,
 }
@@ -105,20 +103,7 @@ impl Universe {
     pub fn person(&self, actor: Actor) -> Option<&Person> {
         self.people.get(&actor)
     }
-
-    /// The email domain of the world's users.
-    pub fn domain(&self) -> String {
-        format!("{}.test", self.tag)
-    }
 }
-
-/// The callers the semantic checks act as, with the account that plays them.
-pub const CALLERS: [Actor; 4] = [
-    Actor::Registered,
-    Actor::Moderator,
-    Actor::Owner,
-    Actor::Admin,
-];
 
 /// The event (`E1`…`E4`) of the n-th object of an event-child type: four
 /// on `E1` (so its lists have pages), two on `E2`, one on `E3` and `E4`.
@@ -509,7 +494,6 @@ pub async fn build(env: &Env, seed: u64) -> Result<Universe, RunnerError> {
         people,
         objects,
         events: event_ids,
-        owner: o.id,
         role_ids,
     })
 }

@@ -1,9 +1,9 @@
-//! Visibility of every item: the check reads the list for every object of
-//! the world that narrows it (a related list under each of the world's
-//! parents holding objects of the type, and one holding none, hidden or
-//! deleted when one is: those answer 404; a top-level list by each event
-//! holding objects of the type, or for five of its objects by the
-//! attribute its kind narrows by).
+//! Visibility of every item: the check reads one list of each kind the
+//! world holds for the caller (a related list under a parent they may not
+//! see, which answers 404, and lists showing none, some or all of their
+//! objects, or holding none), among the related lists under each of the
+//! world's parents, or the top-level list narrowed by each event (by each
+//! object, with the attribute its kind narrows by, for types without one).
 //! Each list must show exactly the world's objects the caller may see,
 //! none twice, and every object it shows must be one the caller can `GET`
 //! with the same attributes and relationships (read one by one: every
@@ -27,14 +27,27 @@ use crate::runner::{
 /// reads one by one.
 const GETS: usize = 1;
 
-/// How many objects a top-level list without an event is read for.
-const GROUPS: usize = 5;
-
 /// One read of the list: its URL and what it must show (`None`: 404).
 struct Group {
     url: String,
     label: String,
     expected: Option<Vec<i64>>,
+    /// The world's objects the list ranges over.
+    of: usize,
+}
+
+impl Group {
+    /// What kind of list it is for the caller: under a parent they may not
+    /// see (404), showing none, some or all of its objects, or holding none.
+    fn kind(&self) -> u8 {
+        match &self.expected {
+            None => 0,
+            Some(_) if self.of == 0 => 1,
+            Some(v) if v.is_empty() => 2,
+            Some(v) if v.len() < self.of => 3,
+            Some(_) => 4,
+        }
+    }
 }
 
 fn groups(s: &Session<'_>) -> Result<Vec<Group>, RunnerError> {
@@ -56,18 +69,7 @@ fn groups(s: &Session<'_>) -> Result<Vec<Group>, RunnerError> {
     let mut out = Vec::new();
     match parent {
         Some((pty, rel)) => {
-            // Every parent holding objects of the type, and one holding
-            // none (a parent hidden from the caller, or deleted, when one is).
-            let parents = u.all(pty.type_name());
-            let empty = parents
-                .iter()
-                .filter(|p| s.children(rel, p).is_empty())
-                .min_by_key(|p| s.parent_visible(pty, p));
-            for p in parents
-                .iter()
-                .filter(|p| !s.children(rel, p).is_empty())
-                .chain(empty)
-            {
+            for p in u.all(pty.type_name()) {
                 let expected = s
                     .parent_visible(pty, p)
                     .then(|| visible_ids(s.children(rel, p)));
@@ -75,12 +77,12 @@ fn groups(s: &Session<'_>) -> Result<Vec<Group>, RunnerError> {
                     url: format!("{}?{}", s.path_for(id(p)), query(&size)),
                     label: format!("under {} {}", pty.type_name(), id(p)),
                     expected,
+                    of: s.children(rel, p).len(),
                 });
             }
         }
         None => {
-            // By event (those with objects of the type: the related lists
-            // read the others), or object by object (at most `GROUPS`).
+            // By event, or object by object.
             if let Some(col) = kinds::event_column(ty) {
                 let rel = ty
                     .relationships()
@@ -103,13 +105,12 @@ fn groups(s: &Session<'_>) -> Result<Vec<Group>, RunnerError> {
                     out.push(Group {
                         url: format!("{}?{}", s.op.path, query(&pairs)),
                         label: format!("filter[{}]={e}", rel.name),
+                        of: candidates.len(),
                         expected: Some(visible_ids(candidates)),
                     });
                 }
             } else {
-                let all = u.all(ty.type_name());
-                let step = all.len().div_ceil(GROUPS).max(1);
-                for row in all.iter().step_by(step) {
+                for row in u.all(ty.type_name()) {
                     let Some((param, value)) = kinds::narrow(ty.type_name(), row) else {
                         continue;
                     };
@@ -131,12 +132,16 @@ fn groups(s: &Session<'_>) -> Result<Vec<Group>, RunnerError> {
                     out.push(Group {
                         url: format!("{}?{}", s.op.path, query(&pairs)),
                         label: format!("{param}={value}"),
+                        of: candidates.len(),
                         expected: Some(visible_ids(candidates)),
                     });
                 }
             }
         }
     }
+    // One list of each kind, the first the world holds.
+    let mut kinds_seen = BTreeSet::new();
+    out.retain(|g| kinds_seen.insert(g.kind()));
     Ok(out)
 }
 
