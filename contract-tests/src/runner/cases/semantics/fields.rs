@@ -35,6 +35,15 @@ pub fn one_objects(s: &mut Session<'_>, n: usize) -> Vec<i64> {
     }
 }
 
+/// The set-up error of a one-object check with nothing to read.
+pub fn nothing(s: &Session<'_>) -> RunnerError {
+    RunnerError::Seed(format!(
+        "the world holds nothing {} may read through {}",
+        s.caller.actor.name(),
+        s.op.id
+    ))
+}
+
 /// Checks the fieldsets of every object of `r`.
 fn check(s: &mut Session<'_>, r: &Reply, sets: &BTreeMap<String, BTreeSet<String>>, label: &str) {
     let objects: Vec<Value> = r.data().into_iter().chain(r.included()).cloned().collect();
@@ -114,14 +123,20 @@ pub async fn run(s: &mut Session<'_>, probes: &[String]) -> Result<(), RunnerErr
                 let r = s.get(&list.url(&q)).await;
                 if s.status(&r, 200, &label) {
                     check(s, &r, &sets, &label);
+                    s.not_empty(&r, list.ty, list.visible.len(), &label);
                 }
             }
             _ => {
-                for target in one_objects(s, 1) {
+                let targets = one_objects(s, 1);
+                if targets.is_empty() {
+                    return Err(nothing(s));
+                }
+                for target in targets {
                     let url = format!("{}?{}", s.path_for(target), super::session::query(&extra));
                     let r = s.get(&url).await;
                     if s.status(&r, 200, &label) {
                         check(s, &r, &sets, &label);
+                        s.not_empty(&r, s.route.data_type(), 1, &label);
                     }
                 }
             }

@@ -246,10 +246,15 @@ pub async fn run(s: &mut Session<'_>, probes: &[String]) -> Result<(), RunnerErr
                 let r = s.get(&url).await;
                 if s.status(&r, 200, &label) {
                     check(s, &r, res, &t, &label);
+                    s.not_empty(&r, list.ty, list.visible.len(), &label);
                 }
             }
             _ => {
-                for target in one_objects(s, 1) {
+                let targets = one_objects(s, 1);
+                if targets.is_empty() {
+                    return Err(super::fields::nothing(s));
+                }
+                for target in targets {
                     let url = format!(
                         "{}?{}",
                         s.path_for(target),
@@ -258,6 +263,7 @@ pub async fn run(s: &mut Session<'_>, probes: &[String]) -> Result<(), RunnerErr
                     let r = s.get(&url).await;
                     if s.status(&r, 200, &label) {
                         check(s, &r, res, &t, &label);
+                        s.not_empty(&r, s.route.data_type(), 1, &label);
                     }
                 }
             }

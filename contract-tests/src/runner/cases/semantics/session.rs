@@ -246,6 +246,21 @@ impl<'a> Session<'a> {
         false
     }
 
+    /// Records a failure when `r` shows none of the world's objects of `ty`
+    /// although the caller may see `visible` of them (a check never passes
+    /// on an empty answer).
+    pub fn not_empty(&mut self, r: &Reply, ty: &dyn DynResource, visible: usize, what: &str) {
+        let shown = self.known(ty, &ids(&r.data())).len();
+        if shown == 0 && visible > 0 {
+            self.fail(
+                r.at,
+                format!("{what}: the answer shows none of the objects the caller may see"),
+                format!("{visible} objects"),
+                "none",
+            );
+        }
+    }
+
     /// The path of the operation with its parameter set to `id`.
     pub fn path_for(&self, id: i64) -> String {
         let mut out = String::new();
