@@ -297,8 +297,9 @@ impl<'a> Session<'a> {
     }
 
     /// The narrowing of a top-level list of `ty` to the world: by event
-    /// for types that belong to one, else by the world's tag in the
-    /// attribute the type's kind narrows by.
+    /// for types that belong to one, else by the world's tag, which starts
+    /// the attribute the type's kind narrows by (`like '<tag>%'`: an index
+    /// range, not a scan).
     pub fn narrowing(&self, ty: &dyn DynResource) -> Option<Value> {
         let u = self.u();
         if let Some(col) = kinds::event_column(ty) {
@@ -311,7 +312,7 @@ impl<'a> Session<'a> {
         }
         match kinds::get(ty.type_name())?.narrow() {
             kinds::Narrow::Attribute(name) => {
-                Some(json!({"name": name, "op": "like", "val": format!("%{}%", u.tag)}))
+                Some(json!({"name": name, "op": "like", "val": format!("{}%", u.tag)}))
             }
             kinds::Narrow::Event => None,
         }

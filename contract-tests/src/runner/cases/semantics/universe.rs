@@ -14,10 +14,11 @@
 //!
 //! Attribute values come from small pools (so sorts have ties and filters
 //! match several objects) and nullable attributes are sometimes null; the
-//! columns that decide visibility are set by the table above. Every
-//! world's unique values carry its tag (`w` + 7 hex digits): events by
-//! their `creator` (`O`), users by their email domain (`@<tag>.test`),
-//! custom roles by their name prefix (`<tag>-`); event children by their
+//! columns that decide visibility are set by the table above. The world's
+//! unique values start with its tag (`w` + 7 hex digits), so a list is
+//! narrowed to it by the attribute its kind narrows by: events by
+//! `identifier` (`<tag><n>`), users by email (`<tag>.<label>@example.test`),
+//! custom roles by name (`<tag>-<word><n>`); event children by their
 //! event.
 
 use std::collections::BTreeMap;
@@ -238,7 +239,7 @@ impl Make<'_> {
     }
 }
 
-/// A user of the world: `label@<tag>.test`.
+/// A user of the world: `<tag>.<label>@example.test`.
 async fn user(
     ctx: &open_event_factories::FactoryContext,
     db: &DatabaseConnection,
@@ -250,7 +251,7 @@ async fn user(
     let cols = columns(resource(USER)?, rng, &[]);
     let mut f = ctx
         .user()
-        .with_email(format!("{label}@{tag}.test"))
+        .with_email(format!("{tag}.{label}@example.test"))
         .lazy(setter(cols));
     if admin {
         f = f.admin();
@@ -397,7 +398,7 @@ pub async fn build(env: &Env, seed: u64) -> Result<Universe, RunnerError> {
         r.email.clone(),
         u1.email.clone(),
         m.email.clone(),
-        format!("nobody1@{tag}.test"),
+        format!("{tag}.nobody@example.test"),
         m.email.clone(),
         u2.email.clone(),
         r.email.clone(),
