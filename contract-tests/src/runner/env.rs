@@ -8,6 +8,7 @@ use open_event_factories::FactoryContext;
 use super::{
     RunnerError,
     http::{Exchange, HttpRequest},
+    memo::Memo,
     model::Caps,
     schema::Schemas,
     seed::Seeder,
@@ -26,6 +27,9 @@ pub struct Env {
     pub target: Arc<Target>,
     /// What the target lets the runner do.
     pub caps: Caps,
+    /// Values the checks of a run share, built once (the semantic checks'
+    /// seeded world).
+    pub memo: Arc<Memo>,
 }
 
 impl Env {

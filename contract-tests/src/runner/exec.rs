@@ -15,7 +15,7 @@ use serde_json::json;
 pub use super::check::CheckResult;
 use super::{
     RunnerError,
-    cases::{base, body, chain, lookup, permission, recipes},
+    cases::{base, body, chain, lookup, permission, recipes, semantics},
     check::{self, Expect, Recorder},
     env::Env,
     plan::{self, Check, Plan, Scenario},
@@ -74,7 +74,8 @@ async fn apply(
         Scenario::Happy
         | Scenario::DeletedObject { .. }
         | Scenario::Chain { .. }
-        | Scenario::Permission { .. } => {}
+        | Scenario::Permission { .. }
+        | Scenario::Semantic { .. } => {}
         Scenario::BadAccept { accept } => b.request.set_header("Accept", accept.clone()),
         Scenario::WrongContentType { content_type } => {
             b.request.set_header("Content-Type", content_type.clone());
@@ -179,6 +180,7 @@ pub async fn run_check(env: &Env, check: &Check) -> CheckResult {
     let outcome = match &check.scenario {
         Scenario::Chain { .. } => chain::run(env, check, &mut rec).await,
         Scenario::Permission { .. } => permission::run(env, check, &mut rec).await,
+        Scenario::Semantic { .. } => semantics::run(env, check, &mut rec).await,
         _ => single(env, check, &mut rec).await,
     };
     if let Err(e) = outcome {

@@ -19,7 +19,7 @@
 //! no other runner module:
 //!
 //! ```text
-//! leaves: model, http, jsonapi, permissions, faults;   permissions ◀─ spec ◀─ schema
+//! leaves: model, memo, http, jsonapi, permissions, faults;   permissions ◀─ spec ◀─ schema
 //! model ◀─ kinds ◀─ world ◀─ oracle, seed;   seed ◀─ target ◀─ env ◀─ check
 //!       ◀─ cases ◀─ plan ◀─ report ◀─ exec;   report ◀─ cli
 //! ```
@@ -33,6 +33,7 @@ pub mod faults;
 pub mod http;
 pub mod jsonapi;
 pub mod kinds;
+pub mod memo;
 pub mod model;
 pub mod oracle;
 pub mod permissions;
@@ -241,6 +242,7 @@ pub async fn run(config: &RunConfig) -> Result<Report, RunnerError> {
         spec: spec.clone(),
         target: target.clone(),
         caps,
+        memo: Arc::default(),
     });
     let progress = Progress::new(plan.checks.len(), config.progress);
     let started = Instant::now();

@@ -387,6 +387,21 @@ pub enum Scenario {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         shown: Vec<String>,
     },
+    /// A semantic check ([`cases::semantics`](super::cases::semantics)):
+    /// what the responses of a read mean (sort order, filters, pagination,
+    /// sparse fieldsets, includes, visibility of every item, linkage),
+    /// against the oracle's answer on a world the runner seeded.
+    Semantic {
+        /// `sort`, `filter`, `page`, `fields`, `include`, `visibility` or `linkage`.
+        family: String,
+        /// What the check asks, drawn from `--seed` at plan time: query
+        /// fragments (`sort=-name,level`, `include=event`, `page[size]=2`)
+        /// or filter probes (`level between`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        probes: Vec<String>,
+        /// The seed of the world every semantic check of the run shares.
+        world: u64,
+    },
     /// A stateful chain: create → view → update → list → delete → view 404.
     Chain {
         /// The resource type.
@@ -415,6 +430,7 @@ impl Scenario {
             Scenario::Body { label, .. } => label.clone(),
             Scenario::Recipe { name } => name.clone(),
             Scenario::Permission { label, .. } => label.clone(),
+            Scenario::Semantic { family, .. } => format!("sem:{family}"),
             Scenario::Chain { .. } => "create-view-update-list-delete".into(),
         }
     }

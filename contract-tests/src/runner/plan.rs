@@ -90,6 +90,7 @@ pub fn build(spec: &Spec, caps: &Caps, filters: &[String], seed: u64) -> Plan {
     {
         let mut derived = cases::derive(op, spec, caps);
         let rows = cases::permission::derive(op, spec, &tables, caps, &mut derived);
+        cases::semantics::derive(op, spec, caps, seed, &mut derived);
         skipped.extend(derived.skipped);
         let mut covered: BTreeSet<u16> = derived.cases.iter().map(|c| c.status).collect();
         covered.extend(derived.skipped_statuses.iter().copied());

@@ -144,6 +144,13 @@ pub trait Seeder: Send + Sync {
         owner: &'a SeededUser,
     ) -> BoxFuture<'a, Result<String, RunnerError>>;
 
+    /// The server's database, for seeding beyond these methods (the
+    /// semantic checks' world, built through the kinds); `None` when the
+    /// seeder writes elsewhere.
+    fn database(&self) -> Option<&DatabaseConnection> {
+        None
+    }
+
     /// Builds the permission world `layout` with the objects `objects`
     /// (see [`crate::runner::world`]); the facts of each built object are
     /// read off the stored rows.
@@ -409,6 +416,10 @@ impl Seeder for FactorySeeder {
         objects: &'a [Obj],
     ) -> BoxFuture<'a, Result<World, RunnerError>> {
         Box::pin(async move { self.build_world(ctx, layout, objects).await })
+    }
+
+    fn database(&self) -> Option<&DatabaseConnection> {
+        Some(&self.db)
     }
 }
 

@@ -4,6 +4,7 @@
 mod auth;
 mod budget;
 mod cache;
+mod dialect;
 mod errors;
 mod events;
 mod faults;

@@ -2,11 +2,12 @@
 //! The contract runner against the in-process server: the full plan (every
 //! operation, status and permission row), the reports, `--list`, and drift
 //! self-tests on doctored specs (`drift`) and on deliberately broken
-//! servers (`faults`).
+//! servers (`faults`, and `semantics` for the query language).
 
 mod drift;
 mod faults;
 mod full_run;
 mod list;
 mod reports;
+mod semantics;
 mod support;

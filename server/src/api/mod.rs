@@ -235,12 +235,12 @@ fn list_params(res: Option<&dyn DynResource>) -> Vec<Value> {
         ),
         param(
             "sort",
-            "Comma-separated attribute names; `-` for descending; `relationship.attribute` for to-one relationships.",
+            "Comma-separated attribute names; `-` for descending; `relationship.attribute` for to-one relationships. Nulls sort last ascending and first descending; ties are broken by id, ascending (the order without `sort`).",
             sort_schema,
         ),
         param(
             "filter",
-            "JSON array of `{\"name\",\"op\",\"val\"|\"field\"}` nodes combined with `and`/`or`/`not`; `has`/`any` on relationships; a to-one relationship by id (`{\"name\":\"event\",\"op\":\"eq\",\"val\":\"7\"}`). Operators: eq ne lt le gt ge like ilike in_ notin_ is_ isnot between. The simple form `filter[attr]=value` also works (`filter[event]=7`). Empty means no filter.",
+            "JSON array of `{\"name\",\"op\",\"val\"|\"field\"}` nodes combined with `and`/`or`/`not`; `has`/`any` on relationships; a to-one relationship by id (`{\"name\":\"event\",\"op\":\"eq\",\"val\":\"7\"}`). Operators: eq ne lt le gt ge like ilike in_ notin_ is_ isnot between; `like` (case-sensitive) and `ilike` (case-insensitive) match text attributes with the `%` and `_` wildcards; a comparison with a null attribute matches nothing (use `is_`/`isnot`). The simple form `filter[attr]=value` also works (`filter[event]=7`), ANDed with the JSON form. Empty means no filter.",
             json!({"type": "string"}),
         ),
     ]

@@ -15,8 +15,9 @@ use std::time::Duration;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 
-/// Connects (SQLite: WAL, busy timeout, foreign keys; in-memory: one shared
-/// connection that is never reaped) and runs the migrations.
+/// Connects (SQLite: WAL, busy timeout, foreign keys, case-sensitive
+/// `LIKE`; in-memory: one shared connection that is never reaped) and runs
+/// the migrations.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false)
@@ -24,7 +25,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if url.starts_with("sqlite:") {
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         opts.map_sqlx_sqlite_opts(move |o| {
-            let o = o.foreign_keys(true).busy_timeout(Duration::from_secs(5));
+            // `LIKE` is case-sensitive, as on PostgreSQL (the filter
+            // dialect's `ilike` is the case-insensitive one).
+            let o = o
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+                .pragma("case_sensitive_like", "ON");
             if in_memory {
                 o
             } else {

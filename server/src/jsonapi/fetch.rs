@@ -2,11 +2,11 @@
 //! compound documents (`include`), always scoped to what the caller may see.
 //! Each read is one statement ([`super::load`]), plus one per include path.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use sea_orm::{
     Condition, ConnectionTrait,
-    sea_query::{Expr, ExprTrait, Order, Query, SimpleExpr},
+    sea_query::{Expr, ExprTrait, NullOrdering, Order, Query, SimpleExpr},
 };
 use serde_json::{Map, Value, json};
 
@@ -83,9 +83,16 @@ pub async fn list_document<C: ConnectionTrait>(
     }
     let mut stmt = load::base(res);
     stmt.cond_where(cond.clone());
+    // Nulls sort as the largest value on every backend (last ascending,
+    // first descending; SQLite's own order is the opposite); ties are
+    // broken by id, ascending.
     for key in &q.sort {
-        let order = if key.desc { Order::Desc } else { Order::Asc };
-        stmt.order_by_expr(sort_expr(res, key)?, order);
+        let (order, nulls) = if key.desc {
+            (Order::Desc, NullOrdering::First)
+        } else {
+            (Order::Asc, NullOrdering::Last)
+        };
+        stmt.order_by_expr_with_nulls(sort_expr(res, key)?, order, nulls);
     }
     stmt.order_by((res.table(), "id"), Order::Asc);
     if q.page_size > 0 {
@@ -106,15 +113,16 @@ pub async fn list_document<C: ConnectionTrait>(
         None if q.page_number <= 1 || q.page_size == 0 => 0,
         None => count(db, res, cond).await?,
     };
-    let mut included = Included::default();
-    let links = include(db, cx, res, &rows, &q.include, &q.fields, &mut included).await?;
+    let mut included = Included::excluding(res, &rows);
+    let links = include(db, cx, res, &rows, &q.include, &mut included).await?;
     let mut w = Writer::new();
     w.raw("{").key("data").raw("[");
     for (i, (row, links)) in rows.iter().zip(&links).enumerate() {
         if i > 0 {
             w.raw(",");
         }
-        write_resource(&mut w, res, &row.row, &row.hidden, &q.fields, links);
+        let links = included.primary_links(res, row, links);
+        write_resource(&mut w, res, &row.row, &row.hidden, &q.fields, &links);
     }
     w.raw("],").key("meta").value(&json!({"count": count}));
     w.raw(",")
@@ -123,7 +131,7 @@ pub async fn list_document<C: ConnectionTrait>(
     w.raw(",").key("jsonapi").value(&jsonapi_member());
     if !q.include.0.is_empty() {
         w.raw(",").key("included");
-        included.write(&mut w);
+        included.write(&mut w, &q.fields);
     }
     w.raw("}");
     Ok(w.finish())
@@ -163,25 +171,23 @@ pub async fn single_document<C: ConnectionTrait>(
     q: &JsonApiQuery,
 ) -> Result<Json, ApiError> {
     let rows = [loaded];
-    let mut included = Included::default();
-    let links = include(db, cx, res, &rows, &q.include, &q.fields, &mut included).await?;
+    let mut included = Included::excluding(res, &rows);
+    let links = include(db, cx, res, &rows, &q.include, &mut included).await?;
     let row = &rows[0];
-    let mut w = Writer::new();
-    w.raw("{").key("data");
-    write_resource(
-        &mut w,
+    let links = included.primary_links(
         res,
-        &row.row,
-        &row.hidden,
-        &q.fields,
+        row,
         links.first().map(Vec::as_slice).unwrap_or_default(),
     );
+    let mut w = Writer::new();
+    w.raw("{").key("data");
+    write_resource(&mut w, res, &row.row, &row.hidden, &q.fields, &links);
     w.raw(",").key("links").raw("{").key("self");
     w.string(&self_link(res, &row.id.to_string())).raw("}");
     w.raw(",").key("jsonapi").value(&jsonapi_member());
     if !q.include.0.is_empty() {
         w.raw(",").key("included");
-        included.write(&mut w);
+        included.write(&mut w, &q.fields);
     }
     w.raw("}");
     Ok(w.finish())
@@ -272,35 +278,83 @@ fn linkage(row: &Loaded, kind: RelKind, target: &dyn DynResource, trows: &[Loade
 /// The linkage of the included relationships of one row: `(name, data)`.
 type Links = Vec<(&'static str, Value)>;
 
-/// The compound document's `included` objects, each once.
+/// The compound document's `included` objects, each once, with the
+/// linkage of every path that reached them (an object two paths reach
+/// carries the relationships both request); never the primary data
+/// (JSON:API: one resource object per type and id in a compound document),
+/// whose linkage deeper paths extend instead.
 #[derive(Default)]
 struct Included {
-    seen: HashSet<(&'static str, i64)>,
-    objects: Writer,
-    count: usize,
+    /// Linkage include paths add to primary objects.
+    primary: HashMap<(&'static str, i64), Links>,
+    index: HashMap<(&'static str, i64), usize>,
+    objects: Vec<(&'static dyn DynResource, Loaded, Links)>,
+}
+
+/// Adds to `into` the relationships of `more` it does not carry yet.
+fn merge(into: &mut Links, more: &[(&'static str, Value)]) {
+    for (name, data) in more {
+        if !into.iter().any(|(n, _)| n == name) {
+            into.push((name, data.clone()));
+        }
+    }
 }
 
 impl Included {
-    fn add(
-        &mut self,
-        res: &dyn DynResource,
-        row: &Loaded,
-        fields: &Sparse,
-        links: &[(&'static str, Value)],
-    ) {
-        if !self.seen.insert((res.type_name(), row.id)) {
-            return;
+    /// An empty `included` for the primary objects `primary` of `res`.
+    fn excluding(res: &dyn DynResource, primary: &[Loaded]) -> Self {
+        Included {
+            primary: primary
+                .iter()
+                .map(|r| ((res.type_name(), r.id), Vec::new()))
+                .collect(),
+            ..Included::default()
         }
-        if self.count > 0 {
-            self.objects.raw(",");
-        }
-        self.count += 1;
-        write_resource(&mut self.objects, res, &row.row, &row.hidden, fields, links);
     }
 
-    fn write(self, w: &mut Writer) {
+    fn add(
+        &mut self,
+        res: &'static dyn DynResource,
+        row: &Loaded,
+        links: &[(&'static str, Value)],
+    ) {
+        let key = (res.type_name(), row.id);
+        if let Some(extra) = self.primary.get_mut(&key) {
+            merge(extra, links);
+            return;
+        }
+        match self.index.get(&key) {
+            Some(&i) => merge(&mut self.objects[i].2, links),
+            None => {
+                self.index.insert(key, self.objects.len());
+                self.objects.push((res, row.clone(), links.to_vec()));
+            }
+        }
+    }
+
+    /// The linkage of primary object `row` of `res`: its own (`own`), and
+    /// what deeper paths add.
+    fn primary_links(
+        &self,
+        res: &dyn DynResource,
+        row: &Loaded,
+        own: &[(&'static str, Value)],
+    ) -> Links {
+        let mut links = own.to_vec();
+        if let Some(extra) = self.primary.get(&(res.type_name(), row.id)) {
+            merge(&mut links, extra);
+        }
+        links
+    }
+
+    fn write(&self, w: &mut Writer, fields: &Sparse) {
         w.raw("[");
-        w.append(self.objects);
+        for (i, (res, row, links)) in self.objects.iter().enumerate() {
+            if i > 0 {
+                w.raw(",");
+            }
+            write_resource(w, *res, &row.row, &row.hidden, fields, links);
+        }
         w.raw("]");
     }
 }
@@ -314,7 +368,6 @@ fn include<'a, C: ConnectionTrait>(
     res: &'a dyn DynResource,
     rows: &'a [Loaded],
     tree: &'a IncludeTree,
-    fields: &'a Sparse,
     included: &'a mut Included,
 ) -> BoxFuture<'a, Result<Vec<Links>, ApiError>> {
     Box::pin(async move {
@@ -328,9 +381,9 @@ fn include<'a, C: ConnectionTrait>(
             for (row, row_links) in rows.iter().zip(links.iter_mut()) {
                 row_links.push((rel.name, linkage(row, rel.kind, target, &trows)));
             }
-            let nested = include(db, cx, target, &trows, subtree, fields, included).await?;
+            let nested = include(db, cx, target, &trows, subtree, included).await?;
             for (t, t_links) in trows.iter().zip(&nested) {
-                included.add(target, t, fields, t_links);
+                included.add(target, t, t_links);
             }
         }
         Ok(links)

@@ -173,8 +173,8 @@ fn leaf(
                 compare(col, op, Expr::val(to_value(field, val)?))?
             }
         }
-        "like" => col.like(text(val, name)?),
-        "ilike" => Expr::expr(Func::lower(col)).like(text(val, name)?.to_lowercase()),
+        "like" => col.like(pattern(field, op, val)?),
+        "ilike" => Expr::expr(Func::lower(col)).like(pattern(field, op, val)?.to_lowercase()),
         "in_" | "notin_" => {
             let Json::Array(items) = val else {
                 return Err(bad(format!("`{op}` on `{name}` takes an array.")));
@@ -275,7 +275,19 @@ fn compare(col: SimpleExpr, op: &str, rhs: SimpleExpr) -> Result<SimpleExpr, Api
     })
 }
 
-fn text(val: &Json, name: &str) -> Result<String, ApiError> {
+/// The pattern of `like`/`ilike`: a string, matched against a text
+/// attribute only (PostgreSQL has no `LIKE` on numbers, booleans or
+/// timestamps).
+fn pattern(field: &Field, op: &str, val: &Json) -> Result<String, ApiError> {
+    let name = field.name;
+    if matches!(
+        field.kind,
+        FieldKind::Bool | FieldKind::Int { .. } | FieldKind::Float { .. } | FieldKind::DateTime
+    ) {
+        return Err(bad(format!(
+            "`{op}` matches text; `{name}` is not a text attribute."
+        )));
+    }
     val.as_str()
         .map(str::to_owned)
         .ok_or_else(|| bad(format!("The pattern for `{name}` must be a string.")))

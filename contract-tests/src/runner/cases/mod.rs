@@ -16,6 +16,7 @@
 //! | [`oauth`] | the `/v1/auth/oauth` recipes: real round trips through the provider stand-ins |
 //! | [`relations`] | required relationships of create bodies, relationship `PATCH` bodies (400, 404, 409, 422) |
 //! | [`permission`] | every `x-permissions` row: allowed and denied cases per role (401, 403, 404, list presence, field limits) |
+//! | [`semantics`] | what the reads' answers mean: sort, filter, pagination, sparse fieldsets, include, visibility of every item, linkage (the success status) |
 //! | [`chain`] | stateful CRUD chains |
 //!
 //! Dialect rules apply whether or not the operation documents the status:
@@ -35,6 +36,7 @@ pub mod permission;
 pub mod query;
 pub mod recipes;
 pub mod relations;
+pub mod semantics;
 pub mod tokens;
 
 pub use super::model::Caps;

@@ -116,6 +116,9 @@ pub fn summary(report: &Report) -> String {
             report.rows.len()
         ));
     }
+    if report.semantics.checks() > 0 {
+        out.push_str(&format!("\n{}", report.semantics.line()));
+    }
     out.push_str(&format!(
         "\n{} passed, {} failed, {} uncovered ({} of {} checks run, {} requests) in {:.2} s: {} checks/s\n",
         t.passed,

@@ -41,6 +41,9 @@ pub fn render(report: &Report) -> String {
         report.millis as f64 / 1000.0,
         report.checks_per_second,
     ));
+    if report.semantics.checks() > 0 {
+        out.push_str(&format!("{}.\n\n", report.semantics.line()));
+    }
     let statuses: BTreeSet<u16> = report
         .operations
         .iter()

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
+    cases::semantics::Figures,
     check::CheckResult,
     permissions::PermissionRow,
     plan::{Plan, Uncovered},
@@ -121,6 +122,9 @@ pub struct Report {
     pub permission_rows: Vec<PermissionRow>,
     /// Each row's outcome, in plan order.
     pub rows: Vec<RowResult>,
+    /// What the semantic checks probed (drawn from the seed).
+    #[serde(default)]
+    pub semantics: Figures,
 }
 
 impl Report {
@@ -239,6 +243,7 @@ impl Report {
             operations,
             permission_rows: plan.permission_rows.clone(),
             rows,
+            semantics: super::cases::semantics::figures(spec, &plan.checks),
         }
     }
 
