@@ -373,13 +373,22 @@ pub async fn build(env: &Env, seed: u64) -> Result<Universe, RunnerError> {
                     json!(open_event_factories::context::reference_time()),
                 ));
             }
+            // Rows that belong to a user (email notifications): each
+            // person of the world owns some, so `M` sees part of them.
+            let belongs_to = res
+                .permissions()
+                .user_column
+                .map(|_| [&m, &o, &r, &u1][i % 4]);
+            if let (Some(column), Some(person)) = (res.permissions().user_column, belongs_to) {
+                fixed.push((column, json!(person.id)));
+            }
             let cols = columns(res, &mut rng, &fixed);
             let by = Make {
                 ctx,
                 db,
                 owner: &o,
                 event: Some(&events[e]),
-                user: None,
+                user: belongs_to,
                 role: None,
             };
             let row = by.create(ty, cols).await?;
