@@ -862,3 +862,27 @@ async fn demo_program_is_on_published_events_idempotent_and_seeded() {
         assert_eq!(n, 0);
     }
 }
+
+/// The mock server serves `seed::demo`: it has rows of every resource the
+/// server declares, so a frontend finds something behind every endpoint.
+#[tokio::test]
+async fn the_demo_world_has_rows_of_every_declared_resource() {
+    use sea_orm::{ConnectionTrait, Statement};
+
+    let db = fresh_db().await;
+    let world = seed::demo(&db, 42).await.unwrap();
+    assert_eq!(world.invites.len(), 2);
+    assert!(world.invites.iter().all(|i| i.status == "pending"));
+    assert_eq!(world.email_notifications.len(), 2);
+    for res in open_event_server::resources::registry().all() {
+        let sql = format!("SELECT COUNT(*) AS n FROM {}", res.table());
+        let row = db
+            .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap()
+            .unwrap();
+        let n: i64 = row.try_get("", "n").unwrap();
+        assert!(n > 0, "no demo {}", res.type_name());
+    }
+    assert_eq!(seed::demo(&db, 42).await.unwrap(), world, "idempotent");
+}

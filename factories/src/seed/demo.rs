@@ -34,6 +34,11 @@
 //! | Organizers' Retreat | — | Planning | Lodge | Panel | — | 1 |
 //! | Online Hack Day | Hooli Hosting (2) | Main Stream | Virtual Stage | Talk, Lightning Talk | YouTube, Website | 1 |
 //!
+//! Pending role invites: `user` as co-organizer of the Summit (so the
+//! accept flow can be tried), `guest@demo.open-event.test` (no account) as
+//! moderator of the Workshop; both mailed. Email notification settings on
+//! the Summit: `user` (every mail), `owner` (drawn from the seed).
+//!
 //! Names, levels and questions are fixed; colours, descriptions, floors,
 //! rooms and coordinates follow the seed.
 //!
@@ -48,9 +53,11 @@ use chrono::{Duration, NaiveTime, Utc};
 use open_event_server::{
     db::{
         self,
-        entities::{event, user, users_events_role},
+        entities::{event, role_invite, user, users_events_role},
     },
-    resources::{faq, microlocation, session_type, social_link, sponsor, track},
+    resources::{
+        email_notification, faq, microlocation, session_type, social_link, sponsor, track,
+    },
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select};
 
@@ -249,6 +256,10 @@ pub struct DemoWorld {
     pub grants: Vec<users_events_role::Model>,
     /// The programme of the published events.
     pub program: DemoProgram,
+    /// Pending role invites (see the module docs).
+    pub invites: Vec<role_invite::Model>,
+    /// Email notification settings (see the module docs).
+    pub email_notifications: Vec<email_notification::Model>,
 }
 
 /// The programme of the published demo events (see the [module
@@ -435,6 +446,8 @@ pub async fn demo(db: &DatabaseConnection, seed: u64) -> Result<DemoWorld> {
     let events = events(db, &ctx, seed, &users).await?;
     let grants = grants(db, &users, &events).await?;
     let program = program(db, &ctx, &events).await?;
+    let invites = invites(db, &ctx, &users, &events).await?;
+    let email_notifications = email_notifications(db, &ctx, &users, &events).await?;
     // Later steps (sessions, speakers, …) go here: see the module docs of
     // `seed`.
     Ok(DemoWorld {
@@ -443,7 +456,79 @@ pub async fn demo(db: &DatabaseConnection, seed: u64) -> Result<DemoWorld> {
         events,
         grants,
         program,
+        invites,
+        email_notifications,
     })
+}
+
+/// The pending invites: `user` as co-organizer of the Summit (they can
+/// accept it), and an outsider as moderator of the Workshop.
+async fn invites(
+    db: &DatabaseConnection,
+    ctx: &FactoryContext,
+    users: &DemoUsers,
+    events: &DemoEvents,
+) -> Result<Vec<role_invite::Model>> {
+    let plan = [
+        (
+            &events.summit,
+            users.get(DemoRole::User).email.clone(),
+            Role::Coorganizer,
+        ),
+        (
+            &events.workshop,
+            "guest@demo.open-event.test".to_owned(),
+            Role::Moderator,
+        ),
+    ];
+    let mut out = Vec::with_capacity(plan.len());
+    for (event, email, role) in plan {
+        let find = role_invite::Entity::find()
+            .filter(role_invite::Column::EventId.eq(event.id))
+            .filter(role_invite::Column::Email.eq(email.as_str()));
+        let invite = match find.one(db).await? {
+            Some(existing) => existing,
+            None => {
+                crate::RoleInviteFactory::in_context(ctx)
+                    .for_event(event)
+                    .to(email)
+                    .with_role(role)
+                    .pending()
+                    .mailed()
+                    .create_graph(db)
+                    .await?
+                    .invite
+            }
+        };
+        out.push(invite);
+    }
+    Ok(out)
+}
+
+/// Email notification settings: `user` wants every mail about the
+/// Summit; `owner` the defaults the seed draws.
+async fn email_notifications(
+    db: &DatabaseConnection,
+    ctx: &FactoryContext,
+    users: &DemoUsers,
+    events: &DemoEvents,
+) -> Result<Vec<email_notification::Model>> {
+    let mut out = Vec::with_capacity(2);
+    for (role, all_on) in [(DemoRole::User, true), (DemoRole::Owner, false)] {
+        let user = &users.get(role).user;
+        let mut factory = ctx
+            .email_notification()
+            .for_event(&events.summit)
+            .for_user(user);
+        if all_on {
+            factory = factory.all_on();
+        }
+        let find = email_notification::Entity::find()
+            .filter(email_notification::Column::EventId.eq(events.summit.id))
+            .filter(email_notification::Column::UserId.eq(user.id));
+        out.push(find_or_create(db, factory, find).await?);
+    }
+    Ok(out)
 }
 
 async fn users(db: &DatabaseConnection, ctx: &FactoryContext) -> Result<DemoUsers> {
