@@ -70,13 +70,7 @@ impl Providers {
     /// Points a server's settings at the stand-ins, with their client ids
     /// and secrets.
     pub fn configure(&self, settings: &mut Settings) {
-        settings.google_client_id = Some(self.google.client_id().to_owned());
-        settings.google_client_secret = Some(self.google.client_secret().to_owned());
-        settings.google_base_url = Some(self.google.base_url());
-        settings.facebook_app_id = Some(self.facebook.client_id().to_owned());
-        settings.facebook_app_secret = Some(self.facebook.client_secret().to_owned());
-        settings.facebook_base_url = self.facebook.facebook_base_url();
-        settings.graph_base_url = self.facebook.graph_base_url();
+        open_event_mocks::mock_server::providers::point_at(settings, &self.google, &self.facebook);
     }
 }
 

@@ -486,21 +486,13 @@ async fn invites(
         let find = role_invite::Entity::find()
             .filter(role_invite::Column::EventId.eq(event.id))
             .filter(role_invite::Column::Email.eq(email.as_str()));
-        let invite = match find.one(db).await? {
-            Some(existing) => existing,
-            None => {
-                crate::RoleInviteFactory::in_context(ctx)
-                    .for_event(event)
-                    .to(email)
-                    .with_role(role)
-                    .pending()
-                    .mailed()
-                    .create_graph(db)
-                    .await?
-                    .invite
-            }
-        };
-        out.push(invite);
+        let factory = crate::RoleInviteFactory::in_context(ctx)
+            .for_event(event)
+            .to(email)
+            .with_role(role)
+            .pending()
+            .mailed();
+        out.push(find_or_create(db, factory, find).await?);
     }
     Ok(out)
 }

@@ -41,15 +41,22 @@ impl Providers {
     /// Points the API's OAuth settings at the stand-ins, with their fixed
     /// client ids and secrets, and the frontend `callback` as redirect URI.
     pub fn configure(&self, settings: &mut Settings, callback: &str) {
-        settings.google_client_id = Some(self.google.client_id().to_owned());
-        settings.google_client_secret = Some(self.google.client_secret().to_owned());
-        settings.google_base_url = Some(self.google.base_url());
-        settings.facebook_app_id = Some(self.facebook.client_id().to_owned());
-        settings.facebook_app_secret = Some(self.facebook.client_secret().to_owned());
-        settings.facebook_base_url = self.facebook.facebook_base_url();
-        settings.graph_base_url = self.facebook.graph_base_url();
+        point_at(settings, &self.google, &self.facebook);
         settings.oauth_redirect_uri = Some(callback.to_owned());
         // The stand-ins answer on this machine: fail fast when one is made slow.
         settings.oauth_timeout_ms = 5_000;
     }
+}
+
+/// Points a server's OAuth settings at the stand-ins: their base URLs and
+/// fixed client ids and secrets (the mock server, and the contract runner
+/// for the servers it checks).
+pub fn point_at(settings: &mut Settings, google: &GoogleMock, facebook: &FacebookMock) {
+    settings.google_client_id = Some(google.client_id().to_owned());
+    settings.google_client_secret = Some(google.client_secret().to_owned());
+    settings.google_base_url = Some(google.base_url());
+    settings.facebook_app_id = Some(facebook.client_id().to_owned());
+    settings.facebook_app_secret = Some(facebook.client_secret().to_owned());
+    settings.facebook_base_url = facebook.facebook_base_url();
+    settings.graph_base_url = facebook.graph_base_url();
 }

@@ -165,6 +165,26 @@ struct CallbackQuery {
     error_description: Option<String>,
 }
 
+/// The callback's members, from the query string (unknown parameters
+/// refused) and the JSON body, as the login and the connect read them.
+fn callback(
+    req: &Request,
+    code: Query<Option<String>>,
+    state: Query<Option<String>>,
+    error: Query<Option<String>>,
+    error_description: Query<Option<String>>,
+    body: &OptionalJson<OAuthCallback>,
+) -> Result<Callback, ApiError> {
+    check_query(req)?;
+    let query = CallbackQuery {
+        code: code.0,
+        state: state.0,
+        error: error.0,
+        error_description: error_description.0,
+    };
+    merge(query, body.0.as_ref())
+}
+
 fn merge(query: CallbackQuery, body: Option<&OAuthCallback>) -> Result<Callback, ApiError> {
     let state_in_body = query.state.is_none() && body.is_some_and(|b| b.state.is_some());
     let _ = member(
@@ -380,14 +400,7 @@ impl OAuthApi {
         >,
     > {
         let provider = state.oauth.configured(&provider)?;
-        check_query(req)?;
-        let query = CallbackQuery {
-            code: code.0,
-            state: state_param.0,
-            error: error.0,
-            error_description: error_description.0,
-        };
-        let cb = merge(query, body.0.as_ref())?;
+        let cb = callback(req, code, state_param, error, error_description, &body)?;
         let profile = finish(&state, provider, Purpose::Login, None, cb).await?;
         let txn = db::write::begin(&state.db).await?;
         let user = social::login(&txn, provider, &profile).await?;
@@ -442,14 +455,7 @@ impl OAuthApi {
         >,
     > {
         let provider = state.oauth.configured(&provider)?;
-        check_query(req)?;
-        let query = CallbackQuery {
-            code: code.0,
-            state: state_param.0,
-            error: error.0,
-            error_description: error_description.0,
-        };
-        let cb = merge(query, body.0.as_ref())?;
+        let cb = callback(req, code, state_param, error, error_description, &body)?;
         let me = auth.user();
         let profile = finish(&state, provider, Purpose::Connect, Some(me.id), cb).await?;
         let txn = db::write::begin(&state.db).await?;

@@ -80,3 +80,11 @@ pub async fn soft_delete<E: EntityTrait>(
         .await?
         .rows_affected)
 }
+
+/// Sets `value` to `default` when a request left it unset (a create
+/// hook's defaults).
+pub fn default<T: Into<sea_orm::Value> + Clone>(value: &mut sea_orm::ActiveValue<T>, default: T) {
+    if value.is_not_set() {
+        *value = sea_orm::ActiveValue::Set(default);
+    }
+}

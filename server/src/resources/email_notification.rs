@@ -7,6 +7,7 @@
 use sea_orm::Set;
 
 use crate::{
+    db,
     error::ApiError,
     jsonapi::{Field, FieldKind::*, Op, OpKind, Relationship, Resource, meta, ops::WriteCtx},
     permissions::{Action::*, EventLink, Role::*, Rule, Table},
@@ -175,9 +176,7 @@ impl Resource for EmailNotificationResource {
             &mut am.session_schedule,
             &mut am.after_ticket_purchase,
         ] {
-            if flag.is_not_set() {
-                *flag = Set(false);
-            }
+            db::write::default(flag, false);
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use sea_orm::{
 };
 
 use chrono::Duration;
-use sea_orm::{ActiveValue, DbErr};
+use sea_orm::DbErr;
 
 use crate::{
     auth::Caller,
@@ -293,12 +293,6 @@ fn check_dates(parsed: &Parsed, current: Option<&event::Model>) -> Result<(), Ap
     Ok(())
 }
 
-fn default<T: Into<sea_orm::Value> + Clone>(value: &mut ActiveValue<T>, default: T) {
-    if value.is_not_set() {
-        *value = ActiveValue::Set(default);
-    }
-}
-
 impl Resource for EventResource {
     type Entity = event::Entity;
     type Model = event::Model;
@@ -330,8 +324,8 @@ impl Resource for EventResource {
     async fn before_create(ctx: &mut WriteCtx<'_, Self>) -> Result<(), ApiError> {
         check_dates(&ctx.parsed, None)?;
         let am = &mut ctx.am;
-        default(&mut am.privacy, "public".to_owned());
-        default(&mut am.state, state::DRAFT.to_owned());
+        db::write::default(&mut am.privacy, "public".to_owned());
+        db::write::default(&mut am.state, state::DRAFT.to_owned());
         for flag in [
             &mut am.online,
             &mut am.is_map_shown,
@@ -341,7 +335,7 @@ impl Resource for EventResource {
             &mut am.is_cfs_enabled,
             &mut am.is_featured,
         ] {
-            default(flag, false);
+            db::write::default(flag, false);
         }
         Ok(())
     }

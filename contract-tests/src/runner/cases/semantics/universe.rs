@@ -378,8 +378,8 @@ pub async fn build(env: &Env, seed: u64) -> Result<Universe, RunnerError> {
             let belongs_to = res
                 .permissions()
                 .user_column
-                .map(|_| [&m, &o, &r, &u1][i % 4]);
-            if let (Some(column), Some(person)) = (res.permissions().user_column, belongs_to) {
+                .map(|column| (column, [&m, &o, &r, &u1][i % 4]));
+            if let Some((column, person)) = belongs_to {
                 fixed.push((column, json!(person.id)));
             }
             let cols = columns(res, &mut rng, &fixed);
@@ -388,7 +388,7 @@ pub async fn build(env: &Env, seed: u64) -> Result<Universe, RunnerError> {
                 db,
                 owner: &o,
                 event: Some(&events[e]),
-                user: belongs_to,
+                user: belongs_to.map(|(_, person)| person),
                 role: None,
             };
             let row = by.create(ty, cols).await?;
