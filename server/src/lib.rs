@@ -22,6 +22,7 @@ pub mod error;
 pub mod faults;
 pub mod jsonapi;
 pub mod media;
+pub mod memory;
 pub mod model;
 pub mod oauth;
 pub mod permissions;

@@ -5,6 +5,7 @@ use open_event_server::{Application, Settings, startup::shutdown_signal, telemet
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    open_event_server::memory::tune_allocator();
     let settings = Settings::parse();
     telemetry::init(settings.log_format);
     let bind = settings.bind;

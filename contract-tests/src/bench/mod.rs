@@ -15,6 +15,7 @@ pub mod serve;
 use std::{
     fmt::Write as _,
     io::{BufRead, BufReader},
+    net::SocketAddr,
     path::PathBuf,
     process::{Child, Command, Stdio},
     sync::Arc,
@@ -260,32 +261,34 @@ async fn seed_data(url: &str, cli: &BenchCli) -> Result<Data, String> {
     })
 }
 
-fn get(url: String, token: Option<String>) -> MakeRequest {
-    Arc::new(move |c: &reqwest::Client, _| {
-        let mut r = c.get(&url).header("Accept", "application/vnd.api+json");
-        if let Some(t) = &token {
-            r = r.header("Authorization", format!("JWT {t}"));
+const JSONAPI: &str = "application/vnd.api+json";
+
+/// `GET target`, with a token when given.
+fn get(target: String, token: Option<String>) -> MakeRequest {
+    let auth = token.map(|t| format!("JWT {t}"));
+    let mut headers = vec![("Accept", JSONAPI)];
+    if let Some(a) = &auth {
+        headers.push(("Authorization", a.as_str()));
+    }
+    let bytes = load::request("GET", &target, &headers, None);
+    Arc::new(move |_| bytes.clone())
+}
+
+/// `GET /v1/events/{id}{suffix}`, rotating over `ids`.
+fn rotating(ids: Arc<Vec<i64>>, suffix: &'static str, token: Option<String>) -> MakeRequest {
+    let auth = token.map(|t| format!("JWT {t}"));
+    Arc::new(move |i| {
+        let id = ids[(i as usize) % ids.len().max(1)];
+        let mut headers = vec![("Accept", JSONAPI)];
+        if let Some(a) = &auth {
+            headers.push(("Authorization", a.as_str()));
         }
-        r
+        load::request("GET", &format!("/v1/events/{id}{suffix}"), &headers, None)
     })
 }
 
-fn rotating(
-    base: String,
-    ids: Arc<Vec<i64>>,
-    suffix: &'static str,
-    token: Option<String>,
-) -> MakeRequest {
-    Arc::new(move |c: &reqwest::Client, i| {
-        let id = ids[(i as usize) % ids.len().max(1)];
-        let mut r = c
-            .get(format!("{base}/v1/events/{id}{suffix}"))
-            .header("Accept", "application/vnd.api+json");
-        if let Some(t) = &token {
-            r = r.header("Authorization", format!("JWT {t}"));
-        }
-        r
-    })
+fn addr(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
 }
 
 /// Runs the benchmark; returns the Markdown report.
@@ -305,13 +308,13 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
     };
     let owner_token = token(&data.owner)?;
     let member_token = token(&data.member)?;
-    let (raw, one, app) = (
-        format!("http://127.0.0.1:{}", ceilings.ports.raw),
-        format!("http://127.0.0.1:{}", ceilings.ports.one),
-        format!("http://127.0.0.1:{}", server.ports.app),
+    let app = format!("http://127.0.0.1:{}", server.ports.app);
+    let (raw_addr, one_addr, app_addr, cached_addr) = (
+        addr(ceilings.ports.raw),
+        addr(ceilings.ports.one),
+        addr(server.ports.app),
+        addr(cached.ports.app),
     );
-    let cached_app = format!("http://127.0.0.1:{}", cached.ports.app);
-    let client = load::client(cli.connections)?;
     let load = Load {
         connections: cli.connections,
         duration: Duration::from_secs_f64(cli.seconds),
@@ -323,68 +326,74 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
     };
     let ids = Arc::new(data.published.clone());
     let one_ids = ids.clone();
-    let one_base = one.clone();
-    let ceiling_one: MakeRequest = Arc::new(move |c: &reqwest::Client, i| {
-        c.get(format!(
-            "{one_base}/one/{}",
-            one_ids[(i as usize) % one_ids.len().max(1)]
-        ))
+    let ceiling_one: MakeRequest = Arc::new(move |i| {
+        let id = one_ids[(i as usize) % one_ids.len().max(1)];
+        load::request("GET", &format!("/one/{id}"), &[], None)
     });
-    let create_url = format!("{app}/v1/events");
-    let create_token = member_token.clone();
-    let create: MakeRequest = Arc::new(move |c: &reqwest::Client, i| {
+    let create_auth = format!("JWT {member_token}");
+    let create: MakeRequest = Arc::new(move |i| {
         let body = json!({"data": {"type": "event", "attributes": {
             "name": format!("Bench event {i}"), "starts-at": "2031-03-01T09:00:00Z",
             "ends-at": "2031-03-02T18:00:00Z", "timezone": "Europe/Berlin"}}});
-        c.post(&create_url)
-            .header("Content-Type", "application/vnd.api+json")
-            .header("Accept", "application/vnd.api+json")
-            .header("Authorization", format!("JWT {create_token}"))
-            .body(body.to_string())
+        load::request(
+            "POST",
+            "/v1/events",
+            &[
+                ("Content-Type", JSONAPI),
+                ("Accept", JSONAPI),
+                ("Authorization", &create_auth),
+            ],
+            Some(&body.to_string()),
+        )
     });
-    let login_url = format!("{app}/v1/auth/login");
-    let login_email = data.member.email.clone();
-    let login: MakeRequest = Arc::new(move |c: &reqwest::Client, _| {
-        c.post(&login_url)
-            .header("Content-Type", "application/json")
-            .body(
-                json!({"email": login_email, "password": open_event_factories::DEFAULT_PASSWORD})
-                    .to_string(),
-            )
-    });
-    let scenarios: Vec<(String, MakeRequest)> = vec![
+    let login_body =
+        json!({"email": data.member.email, "password": open_event_factories::DEFAULT_PASSWORD})
+            .to_string();
+    let login = load::request(
+        "POST",
+        "/v1/auth/login",
+        &[("Content-Type", "application/json")],
+        Some(&login_body),
+    );
+    let login: MakeRequest = Arc::new(move |_| login.clone());
+    let scenarios: Vec<(String, SocketAddr, MakeRequest)> = vec![
         (
             "event detail, anonymous".into(),
-            rotating(app.clone(), ids.clone(), "", None),
+            app_addr,
+            rotating(ids.clone(), "", None),
         ),
         (
             "event detail, with a token".into(),
-            rotating(app.clone(), ids.clone(), "", Some(member_token.clone())),
+            app_addr,
+            rotating(ids.clone(), "", Some(member_token.clone())),
         ),
         (
             "events list of 20, anonymous".into(),
-            get(format!("{app}/v1/events?page%5Bsize%5D=20"), None),
+            app_addr,
+            get("/v1/events?page%5Bsize%5D=20".into(), None),
         ),
         (
             "events list of 20 + include=users-events-roles, owner".into(),
+            app_addr,
             get(
-                format!("{app}/v1/events?page%5Bsize%5D=20&include=users-events-roles"),
+                "/v1/events?page%5Bsize%5D=20&include=users-events-roles".into(),
                 Some(owner_token.clone()),
             ),
         ),
         (
             "sponsors of an event, anonymous".into(),
+            app_addr,
             rotating(
-                app.clone(),
                 Arc::new(ids.iter().take(50).copied().collect()),
                 "/sponsors",
                 None,
             ),
         ),
-        ("event create, registered user".into(), create),
+        ("event create, registered user".into(), app_addr, create),
         (
             "event detail, anonymous, --anonymous-cache".into(),
-            rotating(cached_app, ids.clone(), "", None),
+            cached_addr,
+            rotating(ids.clone(), "", None),
         ),
     ];
 
@@ -395,21 +404,22 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         cli.db, cli.events, cli.connections, cli.seconds
     );
     let _ = writeln!(report, "Seeded in {:.1} s.\n", seeded_in.as_secs_f64());
-    let measure = async |name: &str, make: MakeRequest, load: Load| -> Result<Row, String> {
-        load::run(&client, make.clone(), warm).await?;
-        let outcome = load::run(&client, make, load).await?;
-        eprintln!(
-            "bench: {name}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} errors",
-            outcome.rps(),
-            outcome.ms(0.5),
-            outcome.ms(0.99),
-            outcome.errors
-        );
-        Ok(Row {
-            name: name.to_owned(),
-            outcome,
-        })
-    };
+    let measure =
+        async |name: &str, at: SocketAddr, make: MakeRequest, load: Load| -> Result<Row, String> {
+            load::run(at, make.clone(), warm).await?;
+            let outcome = load::run(at, make, load).await?;
+            eprintln!(
+                "bench: {name}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} errors",
+                outcome.rps(),
+                outcome.ms(0.5),
+                outcome.ms(0.99),
+                outcome.errors
+            );
+            Ok(Row {
+                name: name.to_owned(),
+                outcome,
+            })
+        };
     // Each scenario is measured right after both ceilings, and its ratios
     // use those adjacent ceilings: the machine is shared, and a ceiling
     // measured minutes apart would turn load changes into ratio changes.
@@ -420,24 +430,31 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         ..load
     };
     let login_name = "login (argon2id), reported apart";
-    let mut all: Vec<(String, MakeRequest, Load)> = scenarios
+    let mut all: Vec<(String, SocketAddr, MakeRequest, Load)> = scenarios
         .into_iter()
-        .map(|(name, make)| (name, make, load))
+        .map(|(name, at, make)| (name, at, make, load))
         .collect();
-    all.push((login_name.to_owned(), login, login_load));
+    all.push((login_name.to_owned(), app_addr, login, login_load));
     let mut rows: Vec<(Row, Row, Row)> = Vec::new();
-    for (name, make, scenario_load) in all {
+    for (name, at, make, scenario_load) in all {
         if !wanted(&name) {
             continue;
         }
         let raw_c = measure(
             "ceiling: raw handler, fixed body",
-            get(format!("{raw}/raw"), None),
+            raw_addr,
+            get("/raw".into(), None),
             load,
         )
         .await?;
-        let one_c = measure("ceiling: one primary-key SELECT", ceiling_one.clone(), load).await?;
-        let row = measure(&name, make, scenario_load).await?;
+        let one_c = measure(
+            "ceiling: one primary-key SELECT",
+            one_addr,
+            ceiling_one.clone(),
+            load,
+        )
+        .await?;
+        let row = measure(&name, at, make, scenario_load).await?;
         rows.push((row, one_c, raw_c));
     }
     let rss = rss_kib(server.child.id());

@@ -94,6 +94,8 @@ async fn bind() -> std::io::Result<(poem::listener::TcpAcceptor, u16)> {
 /// [`Ports`] as one JSON line on stdout first. Each part runs in a process
 /// of its own, so the app's memory is its own.
 pub async fn serve(part: Part, database_url: &str, jwt_secret: &str) -> Result<(), String> {
+    // As the shipped binaries do.
+    open_event_server::memory::tune_allocator();
     let stop = async {
         // The parent closes our stdin when it is done.
         let mut buf = String::new();

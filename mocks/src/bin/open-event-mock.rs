@@ -15,6 +15,7 @@ use tracing_subscriber::{EnvFilter, fmt};
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let started = Instant::now();
+    open_event_server::memory::tune_allocator();
     let options = Options::parse();
     // Logs go to stderr; stdout carries the table.
     let filter = EnvFilter::try_from_default_env()

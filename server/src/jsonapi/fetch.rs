@@ -121,8 +121,13 @@ pub async fn list_document<C: ConnectionTrait>(
         if i > 0 {
             w.raw(",");
         }
+        let before = w.len();
         let links = included.primary_links(res, row, links);
         write_resource(&mut w, res, &row.row, &row.hidden, &q.fields, &links);
+        if i == 0 {
+            // The first object's size, times the rest and some slack.
+            w.reserve((w.len() - before + 64) * (rows.len() - 1) + 512);
+        }
     }
     w.raw("],").key("meta").value(&json!({"count": count}));
     w.raw(",")

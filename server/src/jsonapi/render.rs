@@ -83,6 +83,38 @@ impl Writer {
         self
     }
 
+    /// A JSON string known to need no escaping (paths built from type
+    /// names, relationship names and ids).
+    fn plain(&mut self, parts: &[&str]) -> &mut Self {
+        debug_assert!(
+            parts
+                .iter()
+                .all(|p| !p.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20))
+        );
+        self.buf.push(b'"');
+        for p in parts {
+            self.buf.extend_from_slice(p.as_bytes());
+        }
+        self.buf.push(b'"');
+        self
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Whether nothing was written yet.
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// Makes room for `additional` more bytes at once (a page of rows
+    /// would otherwise grow the buffer, and copy it, about six times).
+    pub fn reserve(&mut self, additional: usize) {
+        self.buf.reserve(additional);
+    }
+
     /// Any JSON value.
     pub fn value(&mut self, v: &Value) -> &mut Self {
         let _ = serde_json::to_writer(&mut self.buf, v);
@@ -119,9 +151,9 @@ pub fn write_resource(
 ) {
     let id = row.id.to_string();
     let sparse = fields.get(res.type_name());
-    let base = self_link(res, &id);
-    w.raw("{").key("type").string(res.type_name());
-    w.raw(",").key("id").string(&id);
+    let base = [PREFIX, "/", res.plural(), "/", id.as_str()];
+    w.raw("{").key("type").plain(&[res.type_name()]);
+    w.raw(",").key("id").plain(&[&id]);
     w.raw(",").key("attributes").raw("{");
     let mut first = true;
     for (f, v) in res.fields().iter().zip(&row.values) {
@@ -144,12 +176,13 @@ pub fn write_resource(
             w.raw(",");
         }
         first = false;
+        let [prefix, slash, plural, _, id] = base;
         w.key(r.name).raw("{").key("links").raw("{");
         w.key("self")
-            .string(&format!("{base}/relationships/{}", r.name));
+            .plain(&[prefix, slash, plural, slash, id, "/relationships/", r.name]);
         w.raw(",")
             .key("related")
-            .string(&format!("{base}/{}", r.name));
+            .plain(&[prefix, slash, plural, slash, id, slash, r.name]);
         w.raw("}");
         if let Some((_, data)) = links.iter().find(|(n, _)| *n == r.name) {
             w.raw(",").key("data").value(data);
@@ -160,6 +193,6 @@ pub fn write_resource(
         .key("links")
         .raw("{")
         .key("self")
-        .string(&base)
+        .plain(&base)
         .raw("}}");
 }

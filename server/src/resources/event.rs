@@ -3,7 +3,7 @@
 
 use sea_orm::{
     Condition as Sql,
-    sea_query::{Expr, ExprTrait, Query, SelectStatement},
+    sea_query::{Expr, ExprTrait, Query},
 };
 
 use chrono::Duration;
@@ -32,13 +32,20 @@ use crate::{
     state::AppState,
 };
 
-fn published_events() -> SelectStatement {
-    Query::select()
-        .column(("events", "id"))
-        .from("events")
-        .and_where(Expr::col(("events", "state")).eq(state::PUBLISHED))
-        .and_where(Expr::col(("events", "deleted_at")).is_null())
-        .to_owned()
+/// `EXISTS (the published, live event of <table>.<column>)`: correlated, so
+/// the database looks up each row's event by primary key (a page of one
+/// event's sponsors reads that one event) instead of building the set of
+/// every published event first, as `IN (SELECT …)` does on SQLite.
+fn published_event_of(table: &'static str, column: &'static str) -> Expr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from("events")
+            .and_where(Expr::col(("events", "id")).equals((table, column)))
+            .and_where(Expr::col(("events", "state")).eq(state::PUBLISHED))
+            .and_where(Expr::col(("events", "deleted_at")).is_null())
+            .to_owned(),
+    )
 }
 
 /// `event-published`: the row's event (or the event itself) is published.
@@ -50,9 +57,7 @@ pub const EVENT_PUBLISHED: Condition = Condition {
         EventLink::IsEvent => {
             Sql::all().add(Expr::col((table.table, "state")).eq(state::PUBLISHED))
         }
-        EventLink::Column(c) => {
-            Sql::all().add(Expr::col((table.table, c)).in_subquery(published_events()))
-        }
+        EventLink::Column(c) => Sql::all().add(published_event_of(table.table, c)),
     },
     check: |_, _| {
         Check::OnEvent(Sql::all().add(Expr::col(("events", "state")).eq(state::PUBLISHED)))

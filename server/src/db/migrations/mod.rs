@@ -7,6 +7,7 @@ mod m20261123_000002_role_invites;
 mod m20261130_000001_event_program;
 mod m20261130_000002_email_notifications;
 mod m20261201_000001_oauth_accounts;
+mod m20261202_000001_live_events_index;
 
 /// The server's migrator.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_event_program::Migration),
             Box::new(m20261130_000002_email_notifications::Migration),
             Box::new(m20261201_000001_oauth_accounts::Migration),
+            Box::new(m20261202_000001_live_events_index::Migration),
         ]
     }
 }
