@@ -34,6 +34,11 @@ pub struct Settings {
     )]
     pub database_url: String,
 
+    /// Connections in the database pool (default: 8 for a SQLite file, 16
+    /// for PostgreSQL; an in-memory SQLite database always has one).
+    #[arg(long, env = "OPEN_EVENT_DB_POOL_SIZE", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub db_pool_size: Option<u32>,
+
     /// Secret for signing JWTs and one-time tokens. Set it in production.
     #[arg(
         long,
@@ -151,6 +156,7 @@ impl Settings {
         Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             database_url: database_url.to_owned(),
+            db_pool_size: None,
             jwt_secret: "test-secret".to_owned(),
             access_token_ttl: 3600,
             refresh_token_ttl: 86_400,

@@ -192,7 +192,7 @@ fn cors(settings: &Settings) -> Cors {
 
 /// Opens the database and bootstraps the super admin.
 pub async fn prepare(settings: &Settings) -> Result<sea_orm::DatabaseConnection, StartupError> {
-    let db = db::connect(&settings.database_url).await?;
+    let db = db::connect_with(&settings.database_url, settings.db_pool_size).await?;
     match (&settings.admin_email, &settings.admin_password) {
         (Some(email), Some(pw)) => {
             if pw.chars().count() < password::MIN_PASSWORD_LEN {

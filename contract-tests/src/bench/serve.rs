@@ -90,12 +90,23 @@ async fn bind() -> std::io::Result<(poem::listener::TcpAcceptor, u16)> {
     Ok((acceptor, port))
 }
 
+/// The pool size from `OPEN_EVENT_DB_POOL_SIZE`, as the server reads it
+/// (`None`: the server's default).
+pub fn pool_size() -> Option<u32> {
+    std::env::var("OPEN_EVENT_DB_POOL_SIZE")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|n| *n > 0)
+}
+
 /// Serves `part` on `database_url` until stdin closes, printing its
 /// [`Ports`] as one JSON line on stdout first. Each part runs in a process
 /// of its own, so the app's memory is its own.
 pub async fn serve(part: Part, database_url: &str, jwt_secret: &str) -> Result<(), String> {
     // As the shipped binaries do.
     open_event_server::memory::tune_allocator();
+    // The ceiling and the app get the same pool, sized as the server's is.
+    let pool = pool_size();
     let stop = async {
         // The parent closes our stdin when it is done.
         let mut buf = String::new();
@@ -103,7 +114,7 @@ pub async fn serve(part: Part, database_url: &str, jwt_secret: &str) -> Result<(
     };
     let announce = |ports: Ports| println!("{}", serde_json::to_string(&ports).unwrap_or_default());
     if part == Part::Ceilings {
-        let ceiling_db = db::connect(database_url)
+        let ceiling_db = db::connect_with(database_url, pool)
             .await
             .map_err(|e| format!("database: {e}"))?;
         let (raw_acceptor, raw_port) = bind().await.map_err(|e| e.to_string())?;
@@ -126,6 +137,7 @@ pub async fn serve(part: Part, database_url: &str, jwt_secret: &str) -> Result<(
     let mut settings = Settings::for_tests(database_url);
     settings.jwt_secret = jwt_secret.to_owned();
     settings.anonymous_cache = part == Part::Cached;
+    settings.db_pool_size = pool;
     let counter = Arc::new(AtomicU64::new(0));
     let seen = counter.clone();
     let total = counter.clone();

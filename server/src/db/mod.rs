@@ -19,6 +19,12 @@ use sea_orm_migration::MigratorTrait;
 /// `LIKE`; in-memory: one shared connection that is never reaped) and runs
 /// the migrations.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, None).await
+}
+
+/// [`connect`] with `pool` connections (default: 8 for a SQLite file, 16
+/// for PostgreSQL; an in-memory database always has one).
+pub async fn connect_with(url: &str, pool: Option<u32>) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));
@@ -42,10 +48,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             opts.max_connections(1).min_connections(1);
             opts.map_sqlx_sqlite_pool_opts(|p| p.idle_timeout(None).max_lifetime(None));
         } else {
-            opts.max_connections(8);
+            opts.max_connections(pool.unwrap_or(8));
         }
     } else {
-        opts.max_connections(16);
+        opts.max_connections(pool.unwrap_or(16));
     }
     let db = Database::connect(opts).await?;
     migrations::Migrator::up(&db, None).await?;
@@ -58,4 +64,31 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
         err.sql_err(),
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn max_connections(url: &str, pool: Option<u32>) -> u32 {
+        connect_with(url, pool)
+            .await
+            .unwrap()
+            .get_sqlite_connection_pool()
+            .options()
+            .get_max_connections()
+    }
+
+    #[tokio::test]
+    async fn the_pool_has_the_size_asked_for() {
+        let path = std::env::temp_dir().join(format!("oe-pool-{}.db", std::process::id()));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        assert_eq!(max_connections(&url, None).await, 8);
+        assert_eq!(max_connections(&url, Some(3)).await, 3);
+        // In memory there is one connection whatever is asked.
+        assert_eq!(max_connections("sqlite::memory:", Some(3)).await, 1);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
 }
