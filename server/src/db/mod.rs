@@ -15,41 +15,114 @@ use std::time::Duration;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 
+use crate::config::SqliteWriter;
+
+/// The server's database connections: reads go to `read`, writes to
+/// [`writer`](Databases::writer).
+#[derive(Debug, Clone)]
+pub struct Databases {
+    /// The read pool. With a dedicated writer its connections refuse
+    /// writes (`PRAGMA query_only = ON`): a write sent here fails loudly
+    /// ("attempt to write a readonly database").
+    pub read: DatabaseConnection,
+    /// The dedicated writer (a pool of exactly one connection), or `None`
+    /// when `read` writes too.
+    pub write: Option<DatabaseConnection>,
+}
+
+impl Databases {
+    /// Where writes go: the dedicated writer, else the read pool.
+    pub fn writer(&self) -> &DatabaseConnection {
+        self.write.as_ref().unwrap_or(&self.read)
+    }
+}
+
+/// What a pool is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Reads and writes.
+    Both,
+    /// The dedicated writer: one connection.
+    Writer,
+    /// Reads only (`query_only`).
+    Reader,
+}
+
+/// True for an in-memory SQLite URL.
+fn in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
 /// Connects (SQLite: WAL, busy timeout, foreign keys, case-sensitive
 /// `LIKE`; in-memory: one shared connection that is never reaped) and runs
-/// the migrations.
+/// the migrations. One pool reads and writes (the `immediate` strategy);
+/// the server itself connects through [`connect_with`].
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let db = Database::connect(options(url, Role::Both)).await?;
+    migrations::Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// Connects as `writer` says and runs the migrations. On a SQLite file
+/// with [`SqliteWriter::Single`]: a writer pool of exactly one connection
+/// (WAL, the same pragmas; it runs the migrations) beside a read pool of 8
+/// whose connections refuse writes. Otherwise — `immediate`, PostgreSQL,
+/// in-memory SQLite (its one connection holds the data) — one pool does
+/// both, as [`connect`].
+pub async fn connect_with(url: &str, writer: SqliteWriter) -> Result<Databases, DbErr> {
+    let dedicated = writer == SqliteWriter::Single && url.starts_with("sqlite:") && !in_memory(url);
+    if !dedicated {
+        return Ok(Databases {
+            read: connect(url).await?,
+            write: None,
+        });
+    }
+    let write = Database::connect(options(url, Role::Writer)).await?;
+    migrations::Migrator::up(&write, None).await?;
+    let read = Database::connect(options(url, Role::Reader)).await?;
+    Ok(Databases {
+        read,
+        write: Some(write),
+    })
+}
+
+fn options(url: &str, role: Role) -> ConnectOptions {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));
-    if url.starts_with("sqlite:") {
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        opts.map_sqlx_sqlite_opts(move |o| {
-            // `LIKE` is case-sensitive, as on PostgreSQL (the filter
-            // dialect's `ilike` is the case-insensitive one).
-            let o = o
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5))
-                .pragma("case_sensitive_like", "ON");
-            if in_memory {
-                o
-            } else {
-                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-            }
-        });
-        if in_memory {
-            opts.max_connections(1).min_connections(1);
-            opts.map_sqlx_sqlite_pool_opts(|p| p.idle_timeout(None).max_lifetime(None));
-        } else {
-            opts.max_connections(8);
-        }
-    } else {
+    if !url.starts_with("sqlite:") {
         opts.max_connections(16);
+        return opts;
     }
-    let db = Database::connect(opts).await?;
-    migrations::Migrator::up(&db, None).await?;
-    Ok(db)
+    let in_memory = in_memory(url);
+    opts.map_sqlx_sqlite_opts(move |o| {
+        // `LIKE` is case-sensitive, as on PostgreSQL (the filter
+        // dialect's `ilike` is the case-insensitive one).
+        let o = o
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5))
+            .pragma("case_sensitive_like", "ON");
+        let o = if in_memory {
+            o
+        } else {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+        };
+        // Set after `journal_mode` (pragmas run in a fixed order, the
+        // named ones first).
+        if role == Role::Reader {
+            o.pragma("query_only", "ON")
+        } else {
+            o
+        }
+    });
+    if in_memory || role == Role::Writer {
+        opts.max_connections(1).min_connections(1);
+        opts.map_sqlx_sqlite_pool_opts(|p| p.idle_timeout(None).max_lifetime(None));
+    } else {
+        opts.max_connections(8);
+    }
+    opts
 }
 
 /// True when the error is a unique-constraint violation.
