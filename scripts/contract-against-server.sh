@@ -11,6 +11,11 @@
 # The runner binds the OAuth provider stand-ins on three free ports and the
 # server is started pointing at them.
 #
+# The server inherits the caller's environment under the explicit settings
+# below, so OPEN_EVENT_SQLITE_WRITER=immediate|single (or any other setting
+# not set here) reaches it. A server log line with `database is locked` or
+# `readonly database` fails the run.
+#
 # SERVER_BIN picks the server binary (default: the debug build; CI passes
 # the release build). Reports go to target/contract-reports/<db>/ (JUnit XML,
 # JSON, Markdown, server log).
@@ -105,7 +110,7 @@ if [[ -z $port ]]; then
     exit 2
 fi
 base="http://127.0.0.1:$port"
-echo "contract: $server_bin on $base, $kind database $db" >&2
+echo "contract: $server_bin on $base, $kind database $db (sqlite writer: ${OPEN_EVENT_SQLITE_WRITER:-default})" >&2
 
 status=0
 "$runner_bin" \
@@ -120,6 +125,10 @@ status=0
     --report "json=$out/report.json" \
     --report "markdown=$out/report.md" \
     "$@" || status=$?
+if grep -E -m3 'database is locked|readonly database' "$out/server.log" >&2; then
+    echo "contract: the server failed writes (above)" >&2
+    status=1
+fi
 rss=$(awk '/^VmRSS:/ {printf "%.1f MB", $2 / 1024}' "/proc/$server_pid/status" 2>/dev/null || true)
 echo "contract: server RSS after the run: ${rss:-unknown}" >&2
 echo "contract: reports in $out/ (junit.xml, report.json, report.md, server.log)" >&2

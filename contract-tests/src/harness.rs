@@ -170,9 +170,15 @@ impl TestApp {
         &self.state
     }
 
-    /// The database.
+    /// The database, for tests to store and read rows: the server's writer
+    /// (the same pool as its reads, except with a dedicated SQLite writer,
+    /// whose read pool refuses writes; reads here see every commit).
+    #[allow(
+        clippy::misnamed_getters,
+        reason = "tests write through it: the writer, not the read pool `state.db`"
+    )]
     pub fn db(&self) -> &DatabaseConnection {
-        &self.state.db
+        &self.state.writer
     }
 
     /// An absolute URL for a path.

@@ -14,6 +14,20 @@ pub enum LogFormat {
     Json,
 }
 
+/// How a server on a SQLite file writes (see `db::connect_with`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SqliteWriter {
+    /// Every pooled connection may write; write transactions take the
+    /// write lock up front (`BEGIN IMMEDIATE`), autocommit writes wait for
+    /// it in SQLite's busy handler.
+    Immediate,
+    /// One dedicated writer connection beside the read pool: every write
+    /// queues for it in order; the read pool's connections refuse writes
+    /// (`PRAGMA query_only`).
+    #[default]
+    Single,
+}
+
 /// Settings of the server, read once at start from CLI flags and env vars.
 #[derive(Debug, Clone, Parser)]
 #[command(
@@ -34,10 +48,18 @@ pub struct Settings {
     )]
     pub database_url: String,
 
-    /// Connections in the database pool (default: 8 for a SQLite file, 16
-    /// for PostgreSQL; an in-memory SQLite database always has one).
+    /// Connections in the (read) pool (default: 8 for a SQLite file, 16 for
+    /// PostgreSQL; an in-memory SQLite database always has one; a dedicated
+    /// SQLite writer is one more).
     #[arg(long, env = "OPEN_EVENT_DB_POOL_SIZE", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub db_pool_size: Option<u32>,
+
+    /// How writes reach a SQLite file: `single` (one writer connection
+    /// beside the read pool) or `immediate` (any pooled connection, write
+    /// transactions with `BEGIN IMMEDIATE`). No effect on PostgreSQL or an
+    /// in-memory SQLite database, whose pool does both.
+    #[arg(long, env = "OPEN_EVENT_SQLITE_WRITER", value_enum, default_value_t = SqliteWriter::default())]
+    pub sqlite_writer: SqliteWriter,
 
     /// Secret for signing JWTs and one-time tokens. Set it in production.
     #[arg(
@@ -157,6 +179,7 @@ impl Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             database_url: database_url.to_owned(),
             db_pool_size: None,
+            sqlite_writer: SqliteWriter::default(),
             jwt_secret: "test-secret".to_owned(),
             access_token_ttl: 3600,
             refresh_token_ttl: 86_400,

@@ -49,7 +49,9 @@ pub enum StartupError {
 pub type Wrap = Arc<dyn Fn(BoxEndpoint<'static>) -> BoxEndpoint<'static> + Send + Sync>;
 
 /// A hook on the connected, migrated database before the app shares it
-/// (e.g. `set_metric_callback` to count statements).
+/// (e.g. `set_metric_callback` to count statements). It gets the read
+/// pool, which is also the writer except with a dedicated SQLite writer
+/// (`--sqlite-writer single` on a file), whose statements it does not see.
 pub type DatabaseHook = Box<dyn FnOnce(&mut sea_orm::DatabaseConnection) + Send>;
 
 /// An edit of the OpenAPI document the app serves (`/openapi.json`, `/docs`),
@@ -190,9 +192,21 @@ fn cors(settings: &Settings) -> Cors {
     cors
 }
 
-/// Opens the database and bootstraps the super admin.
-pub async fn prepare(settings: &Settings) -> Result<sea_orm::DatabaseConnection, StartupError> {
-    let db = db::connect_with(&settings.database_url, settings.db_pool_size).await?;
+/// Opens the database (the read pool and the writer, as
+/// `--sqlite-writer` says) and bootstraps the super admin.
+pub async fn prepare(settings: &Settings) -> Result<db::Databases, StartupError> {
+    let dbs = db::connect_with(
+        &settings.database_url,
+        settings.sqlite_writer,
+        settings.db_pool_size,
+    )
+    .await?;
+    tracing::info!(
+        dedicated_writer = dbs.write.is_some(),
+        sqlite_writer = ?settings.sqlite_writer,
+        "database ready"
+    );
+    let db = dbs.writer();
     match (&settings.admin_email, &settings.admin_password) {
         (Some(email), Some(pw)) => {
             if pw.chars().count() < password::MIN_PASSWORD_LEN {
@@ -202,7 +216,7 @@ pub async fn prepare(settings: &Settings) -> Result<sea_orm::DatabaseConnection,
                 )));
             }
             let hash = password::hash(pw).map_err(|e| StartupError::Config(e.to_string()))?;
-            let admin = db::users::bootstrap_super_admin(&db, email, hash).await?;
+            let admin = db::users::bootstrap_super_admin(db, email, hash).await?;
             tracing::info!(email = %admin.email, id = admin.id, "super admin ready");
         }
         (None, None) => {}
@@ -212,7 +226,7 @@ pub async fn prepare(settings: &Settings) -> Result<sea_orm::DatabaseConnection,
             ));
         }
     }
-    Ok(db)
+    Ok(dbs)
 }
 
 /// A bound, ready-to-run server.
@@ -238,9 +252,9 @@ impl Application {
         if settings.faults.any() {
             tracing::warn!(marker = crate::faults::MARKER, faults = ?settings.faults, "fault injection on");
         }
-        let mut db = prepare(&settings).await?;
+        let mut dbs = prepare(&settings).await?;
         if let Some(hook) = embedding.database.take() {
-            hook(&mut db);
+            hook(&mut dbs.read);
         }
         let addr = settings.bind;
         let acceptor = TcpListener::bind(addr)
@@ -252,7 +266,7 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().map(|s| s.port()))
             .unwrap_or(addr.port());
-        let state = AppState::new(settings, db, crate::resources::registry())
+        let state = AppState::new(settings, dbs, crate::resources::registry())
             .map_err(|e| StartupError::Config(e.to_string()))?;
         // Routes, spec and docs are built here, so `run_until` only serves.
         let endpoint = app_with(state.clone(), embedding).boxed();

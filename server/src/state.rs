@@ -8,6 +8,7 @@ use crate::{
     auth::jwt::JwtKeys,
     cache::ResponseCache,
     config::Settings,
+    db::Databases,
     model::Registry,
     oauth::{ClientError, Providers},
 };
@@ -15,8 +16,15 @@ use crate::{
 /// Everything a request handler needs.
 #[derive(Clone, Debug)]
 pub struct AppState {
-    /// The database pool.
+    /// The pool reads go to. With a dedicated SQLite writer
+    /// (`--sqlite-writer single`) its connections refuse writes.
     pub db: DatabaseConnection,
+    /// Where every write goes (write transactions and autocommit writes):
+    /// the dedicated writer connection with `--sqlite-writer single` on a
+    /// SQLite file, else the same pool as [`db`](AppState::db) (PostgreSQL,
+    /// in-memory SQLite, `immediate`). A write committed here is visible to
+    /// the next read on `db`.
+    pub writer: DatabaseConnection,
     /// Settings read at start.
     pub settings: Arc<Settings>,
     /// JWT keys and lifetimes.
@@ -31,22 +39,20 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State from settings, a connected database and the resources to
+    /// State from settings, the connected databases and the resources to
     /// serve (the application's are `resources::registry()`). Fails only
     /// when the OAuth HTTP client cannot be built.
-    pub fn new(
-        settings: Settings,
-        db: DatabaseConnection,
-        registry: Registry,
-    ) -> Result<Self, ClientError> {
+    pub fn new(settings: Settings, db: Databases, registry: Registry) -> Result<Self, ClientError> {
         let oauth = Providers::from_settings(&settings)?;
         let jwt = JwtKeys::new(
             &settings.jwt_secret,
             settings.access_token_ttl,
             settings.refresh_token_ttl,
         );
+        let writer = db.writer().clone();
         Ok(AppState {
-            db,
+            db: db.read,
+            writer,
             jwt: Arc::new(jwt),
             cache: settings
                 .anonymous_cache

@@ -400,14 +400,15 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
     let mut report = String::new();
     let _ = writeln!(
         report,
-        "# open-event-bench: {:?}, {} events, {} connections, {} s per figure, database pool {}\n",
+        "# open-event-bench: {:?}, {} events, {} connections, {} s per figure, database pool {}, SQLite writer `{:?}`\n",
         cli.db,
         cli.events,
         cli.connections,
         cli.seconds,
         serve::pool_size().map_or("of the server's default size".to_owned(), |n| format!(
             "of {n} (OPEN_EVENT_DB_POOL_SIZE)"
-        ))
+        )),
+        serve::sqlite_writer(),
     );
     let _ = writeln!(report, "Seeded in {:.1} s.\n", seeded_in.as_secs_f64());
     let measure =

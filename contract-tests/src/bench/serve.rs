@@ -99,6 +99,16 @@ pub fn pool_size() -> Option<u32> {
         .filter(|n| *n > 0)
 }
 
+/// The SQLite writer strategy from `OPEN_EVENT_SQLITE_WRITER`, as the
+/// server reads it (else the server's default).
+pub fn sqlite_writer() -> open_event_server::config::SqliteWriter {
+    use clap::ValueEnum as _;
+    std::env::var("OPEN_EVENT_SQLITE_WRITER")
+        .ok()
+        .and_then(|v| open_event_server::config::SqliteWriter::from_str(v.trim(), true).ok())
+        .unwrap_or_default()
+}
+
 /// Serves `part` on `database_url` until stdin closes, printing its
 /// [`Ports`] as one JSON line on stdout first. Each part runs in a process
 /// of its own, so the app's memory is its own.
@@ -114,7 +124,7 @@ pub async fn serve(part: Part, database_url: &str, jwt_secret: &str) -> Result<(
     };
     let announce = |ports: Ports| println!("{}", serde_json::to_string(&ports).unwrap_or_default());
     if part == Part::Ceilings {
-        let ceiling_db = db::connect_with(database_url, pool)
+        let ceiling_db = db::connect_pool(database_url, pool)
             .await
             .map_err(|e| format!("database: {e}"))?;
         let (raw_acceptor, raw_port) = bind().await.map_err(|e| e.to_string())?;
@@ -138,6 +148,7 @@ pub async fn serve(part: Part, database_url: &str, jwt_secret: &str) -> Result<(
     settings.jwt_secret = jwt_secret.to_owned();
     settings.anonymous_cache = part == Part::Cached;
     settings.db_pool_size = pool;
+    settings.sqlite_writer = sqlite_writer();
     let counter = Arc::new(AtomicU64::new(0));
     let seen = counter.clone();
     let total = counter.clone();

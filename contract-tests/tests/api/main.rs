@@ -19,3 +19,4 @@ mod oauth;
 mod program;
 mod support;
 mod users;
+mod writers;

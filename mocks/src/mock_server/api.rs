@@ -73,7 +73,7 @@ impl MockApi {
     /// table stay valid. Never delayed or failed by injection.
     #[oai(path = "/reset", method = "post", operation_id = "mock_reset")]
     async fn reset(&self, state: Data<&AppState>) -> ResetResponse {
-        let restored = self.control.reset(&state.db).await;
+        let restored = self.control.reset(&state.writer).await;
         if let Some(cache) = &state.cache {
             cache.invalidate();
         }

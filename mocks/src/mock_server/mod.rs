@@ -154,10 +154,10 @@ impl MockApp {
         let build_ms = phase.elapsed().as_millis();
         let phase = Instant::now();
         let state = app.state().clone();
-        let world = seed::demo(&state.db, options.seed).await?;
+        let world = seed::demo(&state.writer, options.seed).await?;
         let seed_ms = phase.elapsed().as_millis();
         let phase = Instant::now();
-        let snapshot = Snapshot::take(&state.db).await?;
+        let snapshot = Snapshot::take(&state.writer).await?;
         let base = base_url(options.bind, app.port());
         let doc = AccountsDocument {
             seed: options.seed,

@@ -154,16 +154,19 @@ fn check_new_password(value: &str, pointer: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Sets a new password and revokes every token issued before.
+/// Stores a new password hash and revokes every token issued before. The
+/// hash is computed before, outside any write transaction: it takes tens
+/// of milliseconds, during which the write lock (or the writer
+/// connection) would be held.
 async fn set_password(
     db: &impl sea_orm::ConnectionTrait,
     user: user::Model,
-    new_password: &str,
+    password_hash: String,
     verify: bool,
 ) -> Result<user::Model, ApiError> {
     let version = user.token_version.wrapping_add(1);
     let mut am: user::ActiveModel = user.into();
-    am.password_hash = Set(password::hash_async(new_password).await?);
+    am.password_hash = Set(password_hash);
     am.token_version = Set(version);
     if verify {
         am.is_verified = Set(true);
@@ -280,9 +283,10 @@ impl AuthApi {
             )
             .into());
         }
-        let user = set_password(&state.db, auth.user().clone(), &data.new_password, false).await?;
+        let hash = password::hash_async(&data.new_password).await?;
+        let user = set_password(&state.writer, auth.user().clone(), hash, false).await?;
         db::mail::send(
-            &state.db,
+            &state.writer,
             &user.email,
             "password-changed",
             "Your password was changed",
@@ -309,7 +313,7 @@ impl AuthApi {
             &body.data.token,
             Purpose::VerifyEmail,
         )?;
-        let txn = crate::db::write::begin(&state.db).await?;
+        let txn = crate::db::write::begin(&state.writer).await?;
         let user = user::Entity::find_by_id(payload.uid)
             .one(&txn)
             .await?
@@ -376,7 +380,7 @@ impl AuthApi {
                 state.settings.frontend_url
             );
             db::mail::send(
-                &state.db,
+                &state.writer,
                 &user.email,
                 "reset-password",
                 "Reset your password",
@@ -413,7 +417,8 @@ impl AuthApi {
             Purpose::ResetPassword,
         )?;
         check_new_password(&body.data.password, "/data/password")?;
-        let txn = crate::db::write::begin(&state.db).await?;
+        let hash = password::hash_async(&body.data.password).await?;
+        let txn = crate::db::write::begin(&state.writer).await?;
         let user = user::Entity::find_by_id(payload.uid)
             .one(&txn)
             .await?
@@ -422,7 +427,7 @@ impl AuthApi {
             })
             .ok_or_else(one_time::invalid)?;
         one_time::consume(&txn, &payload).await?;
-        set_password(&txn, user, &body.data.password, true).await?;
+        set_password(&txn, user, hash, true).await?;
         txn.commit().await?;
         Ok(message("Password reset"))
     }

@@ -268,7 +268,7 @@ async fn finish(
         }
         _ => {}
     }
-    oauth_state::consume(&state.db, &claims)
+    oauth_state::consume(&state.writer, &claims)
         .await
         .map_err(|e| match e {
             ConsumeError::Used => {
@@ -402,7 +402,7 @@ impl OAuthApi {
         let provider = state.oauth.configured(&provider)?;
         let cb = callback(req, code, state_param, error, error_description, &body)?;
         let profile = finish(&state, provider, Purpose::Login, None, cb).await?;
-        let txn = db::write::begin(&state.db).await?;
+        let txn = db::write::begin(&state.writer).await?;
         let user = social::login(&txn, provider, &profile).await?;
         txn.commit().await?;
         Ok(Json(token_pair(&state, &user)?))
@@ -458,7 +458,7 @@ impl OAuthApi {
         let cb = callback(req, code, state_param, error, error_description, &body)?;
         let me = auth.user();
         let profile = finish(&state, provider, Purpose::Connect, Some(me.id), cb).await?;
-        let txn = db::write::begin(&state.db).await?;
+        let txn = db::write::begin(&state.writer).await?;
         let link = social::connect(&txn, me, provider, &profile).await?;
         txn.commit().await?;
         Ok(Json(link.into()))
@@ -509,7 +509,7 @@ impl OAuthApi {
             ))
             .at_parameter("provider")
         })?;
-        let txn = db::write::begin(&state.db).await?;
+        let txn = db::write::begin(&state.writer).await?;
         social::disconnect(&txn, auth.user(), provider).await?;
         txn.commit().await?;
         Ok(message(&format!("{} disconnected", provider.title())))

@@ -86,7 +86,7 @@ impl RoleInvitesApi {
                         e
                     }
                 })?;
-        let grant = db::role_invites::accept(&state.db, invite, auth.user().clone())
+        let grant = db::role_invites::accept(&state.writer, invite, auth.user().clone())
             .await
             .map_err(|e| match e {
                 AcceptError::EventGone => {

@@ -15,47 +15,124 @@ use std::time::Duration;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 
+use crate::config::SqliteWriter;
+
+/// The server's database connections: reads go to `read`, writes to
+/// [`writer`](Databases::writer).
+#[derive(Debug, Clone)]
+pub struct Databases {
+    /// The read pool. With a dedicated writer its connections refuse
+    /// writes (`PRAGMA query_only = ON`): a write sent here fails loudly
+    /// ("attempt to write a readonly database").
+    pub read: DatabaseConnection,
+    /// The dedicated writer (a pool of exactly one connection), or `None`
+    /// when `read` writes too.
+    pub write: Option<DatabaseConnection>,
+}
+
+impl Databases {
+    /// Where writes go: the dedicated writer, else the read pool.
+    pub fn writer(&self) -> &DatabaseConnection {
+        self.write.as_ref().unwrap_or(&self.read)
+    }
+}
+
+/// What a pool is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Reads and writes.
+    Both,
+    /// The dedicated writer: one connection.
+    Writer,
+    /// Reads only (`query_only`).
+    Reader,
+}
+
+/// True for an in-memory SQLite URL.
+fn in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
 /// Connects (SQLite: WAL, busy timeout, foreign keys, case-sensitive
 /// `LIKE`; in-memory: one shared connection that is never reaped) and runs
-/// the migrations.
+/// the migrations. One pool reads and writes (the `immediate` strategy);
+/// the server itself connects through [`connect_with`].
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    connect_with(url, None).await
+    connect_pool(url, None).await
 }
 
 /// [`connect`] with `pool` connections (default: 8 for a SQLite file, 16
 /// for PostgreSQL; an in-memory database always has one).
-pub async fn connect_with(url: &str, pool: Option<u32>) -> Result<DatabaseConnection, DbErr> {
+pub async fn connect_pool(url: &str, pool: Option<u32>) -> Result<DatabaseConnection, DbErr> {
+    let db = Database::connect(options(url, Role::Both, pool)).await?;
+    migrations::Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// Connects as `writer` says and runs the migrations. On a SQLite file
+/// with [`SqliteWriter::Single`]: a writer pool of exactly one connection
+/// (WAL, the same pragmas; it runs the migrations) beside a read pool of
+/// `pool` (default 8) whose connections refuse writes. Otherwise — `immediate`, PostgreSQL,
+/// in-memory SQLite (its one connection holds the data) — one pool does
+/// both, as [`connect`].
+pub async fn connect_with(
+    url: &str,
+    writer: SqliteWriter,
+    pool: Option<u32>,
+) -> Result<Databases, DbErr> {
+    let dedicated = writer == SqliteWriter::Single && url.starts_with("sqlite:") && !in_memory(url);
+    if !dedicated {
+        return Ok(Databases {
+            read: connect_pool(url, pool).await?,
+            write: None,
+        });
+    }
+    let write = Database::connect(options(url, Role::Writer, None)).await?;
+    migrations::Migrator::up(&write, None).await?;
+    let read = Database::connect(options(url, Role::Reader, pool)).await?;
+    Ok(Databases {
+        read,
+        write: Some(write),
+    })
+}
+
+fn options(url: &str, role: Role, pool: Option<u32>) -> ConnectOptions {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));
-    if url.starts_with("sqlite:") {
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        opts.map_sqlx_sqlite_opts(move |o| {
-            // `LIKE` is case-sensitive, as on PostgreSQL (the filter
-            // dialect's `ilike` is the case-insensitive one).
-            let o = o
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5))
-                .pragma("case_sensitive_like", "ON");
-            if in_memory {
-                o
-            } else {
-                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-            }
-        });
-        if in_memory {
-            opts.max_connections(1).min_connections(1);
-            opts.map_sqlx_sqlite_pool_opts(|p| p.idle_timeout(None).max_lifetime(None));
-        } else {
-            opts.max_connections(pool.unwrap_or(8));
-        }
-    } else {
+    if !url.starts_with("sqlite:") {
         opts.max_connections(pool.unwrap_or(16));
+        return opts;
     }
-    let db = Database::connect(opts).await?;
-    migrations::Migrator::up(&db, None).await?;
-    Ok(db)
+    let in_memory = in_memory(url);
+    opts.map_sqlx_sqlite_opts(move |o| {
+        // `LIKE` is case-sensitive, as on PostgreSQL (the filter
+        // dialect's `ilike` is the case-insensitive one).
+        let o = o
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5))
+            .pragma("case_sensitive_like", "ON");
+        let o = if in_memory {
+            o
+        } else {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+        };
+        // Set after `journal_mode` (pragmas run in a fixed order, the
+        // named ones first).
+        if role == Role::Reader {
+            o.pragma("query_only", "ON")
+        } else {
+            o
+        }
+    });
+    if in_memory || role == Role::Writer {
+        opts.max_connections(1).min_connections(1);
+        opts.map_sqlx_sqlite_pool_opts(|p| p.idle_timeout(None).max_lifetime(None));
+    } else {
+        opts.max_connections(pool.unwrap_or(8));
+    }
+    opts
 }
 
 /// True when the error is a unique-constraint violation.
@@ -71,7 +148,7 @@ mod tests {
     use super::*;
 
     async fn max_connections(url: &str, pool: Option<u32>) -> u32 {
-        connect_with(url, pool)
+        connect_pool(url, pool)
             .await
             .unwrap()
             .get_sqlite_connection_pool()

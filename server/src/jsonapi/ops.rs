@@ -382,7 +382,7 @@ async fn write_update<R: Resource>(
         current: Some(&current),
     };
     R::before_update(&mut ctx).await?;
-    let updated = crate::db::write::update(&state.db, ctx.am)
+    let updated = crate::db::write::update(&state.writer, ctx.am)
         .await
         .map_err(|e| constraint::<R>(e, false))?;
     R::after_update(state, &current, &updated).await?;
@@ -418,9 +418,9 @@ pub async fn delete<R: Resource>(
     let loaded = authorize(state, caller, res, Action::Delete, cond).await?;
     query(req, &cx(state, caller), res, QueryKind::Linkage)?;
     let result = if R::SOFT_DELETE {
-        crate::db::write::soft_delete::<R::Entity>(&state.db, R::TABLE, loaded.id).await
+        crate::db::write::soft_delete::<R::Entity>(&state.writer, R::TABLE, loaded.id).await
     } else {
-        crate::db::write::delete::<R::Entity>(&state.db, R::TABLE, loaded.id).await
+        crate::db::write::delete::<R::Entity>(&state.writer, R::TABLE, loaded.id).await
     };
     result.map_err(|e| constraint::<R>(e, true))?;
     Ok(meta_document("Object successfully deleted"))

@@ -116,7 +116,7 @@ pub trait Resource: Send + Sync + Sized + 'static {
         am: Self::ActiveModel,
     ) -> impl Future<Output = Result<Self::Model, DbErr>> + Send {
         let _ = caller;
-        crate::db::write::insert(&state.db, am)
+        crate::db::write::insert(&state.writer, am)
     }
 
     /// After a successful create: side effects (mail, …).

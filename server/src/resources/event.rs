@@ -353,7 +353,7 @@ impl Resource for EventResource {
         let owner = caller
             .user_id()
             .ok_or_else(|| DbErr::Custom("an event needs an owner".into()))?;
-        db::events::create_with_owner(&state.db, am, owner).await
+        db::events::create_with_owner(&state.writer, am, owner).await
     }
 
     async fn before_update(ctx: &mut WriteCtx<'_, Self>) -> Result<(), ApiError> {

@@ -266,7 +266,7 @@ impl Resource for RoleInviteResource {
         _caller: &Caller,
         model: &role_invite::Model,
     ) -> Result<(), ApiError> {
-        db::role_invites::send_mail(&state.db, model, &state.settings.frontend_url).await?;
+        db::role_invites::send_mail(&state.writer, model, &state.settings.frontend_url).await?;
         Ok(())
     }
 }

@@ -47,7 +47,7 @@ pub async fn send_verification(state: &AppState, user: &user::Model) -> Result<(
     )?;
     let link = format!("{}/verify?token={token}", state.settings.frontend_url);
     db::mail::send(
-        &state.db,
+        &state.writer,
         &user.email,
         "verify-email",
         "Confirm your email address",
@@ -263,7 +263,7 @@ impl Resource for UserResource {
         _caller: &Caller,
         am: user::ActiveModel,
     ) -> Result<user::Model, DbErr> {
-        db::users::create(&state.db, am).await
+        db::users::create(&state.writer, am).await
     }
 
     async fn after_create(
