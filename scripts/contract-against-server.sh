@@ -17,7 +17,9 @@
 # `readonly database` fails the run.
 #
 # SERVER_BIN picks the server binary (default: the debug build; CI passes
-# the release build). Reports go to target/contract-reports/<db>/ (JUnit XML,
+# the release build). RUNNER_BIN picks the runner binary (default: the
+# release build when it exists, else the debug build; timings are only
+# meaningful with the release runner). Reports go to target/contract-reports/<db>/ (JUnit XML,
 # JSON, Markdown, server log).
 #
 #   scripts/with-postgres.sh scripts/contract-against-server.sh [runner flags…]
@@ -32,7 +34,13 @@ fi
 out=target/contract-reports/$kind
 mkdir -p "$out"
 server_bin=${SERVER_BIN:-target/debug/open-event-server}
-runner_bin=target/debug/open-event-contract
+if [[ -n ${RUNNER_BIN:-} ]]; then
+    runner_bin=$RUNNER_BIN
+elif [[ -x target/release/open-event-contract ]]; then
+    runner_bin=target/release/open-event-contract
+else
+    runner_bin=target/debug/open-event-contract
+fi
 if [[ ! -x $server_bin ]]; then
     cargo build -q -p open-event-server --bin open-event-server
 fi
@@ -110,8 +118,13 @@ if [[ -z $port ]]; then
     exit 2
 fi
 base="http://127.0.0.1:$port"
-echo "contract: $server_bin on $base, $kind database $db (sqlite writer: ${OPEN_EVENT_SQLITE_WRITER:-default})" >&2
+echo "contract: $server_bin on $base, $kind database $db (sqlite writer: ${OPEN_EVENT_SQLITE_WRITER:-default}), runner $runner_bin" >&2
 
+# CPU seconds (user + system) the server process has used so far.
+server_cpu() {
+    awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$server_pid/stat" 2>/dev/null || echo 0
+}
+cpu_before=$(server_cpu)
 status=0
 "$runner_bin" \
     --spec spec/openapi.json \
@@ -125,6 +138,8 @@ status=0
     --report "json=$out/report.json" \
     --report "markdown=$out/report.md" \
     "$@" || status=$?
+cpu_after=$(server_cpu)
+echo "contract: server CPU during the run: $(awk -v a="$cpu_before" -v b="$cpu_after" 'BEGIN {printf "%.2f", b - a}') s" >&2
 if grep -E -m3 'database is locked|readonly database' "$out/server.log" >&2; then
     echo "contract: the server failed writes (above)" >&2
     status=1

@@ -28,8 +28,11 @@ pub struct Env {
     /// What the target lets the runner do.
     pub caps: Caps,
     /// Values the checks of a run share, built once (the semantic checks'
-    /// seeded world).
+    /// seeded world, the permission worlds of reads).
     pub memo: Arc<Memo>,
+    /// The run seed (`--seed`): shared values derive their data from it
+    /// and their key.
+    pub seed: u64,
 }
 
 impl Env {

@@ -15,7 +15,7 @@ use serde_json::json;
 pub use super::check::CheckResult;
 use super::{
     RunnerError,
-    cases::{base, body, chain, lookup, permission, recipes, semantics},
+    cases::{base, body, chain, lookup, permission, recipes, relations, semantics},
     check::{self, Expect, Recorder},
     env::Env,
     plan::{self, Check, Plan, Scenario},
@@ -142,6 +142,80 @@ async fn apply(
     Ok(())
 }
 
+/// Whether a check may run on state other checks share: it must be refused
+/// before anything changes (a 4xx for one fault of the request), and its
+/// request is the generic happy request with that fault (recipes and
+/// checks that need an object missing or deleted build their own).
+fn shares_state(check: &Check, plan: &base::BasePlan) -> bool {
+    plan.recipe.is_none()
+        && (400..500).contains(&check.expected)
+        && matches!(
+            check.scenario,
+            Scenario::BadAccept { .. }
+                | Scenario::WrongContentType { .. }
+                | Scenario::BadToken { .. }
+                | Scenario::NoToken
+                | Scenario::UnknownQuery { .. }
+                | Scenario::MalformedJson
+                | Scenario::WrongType
+                | Scenario::IdMismatch
+                | Scenario::ClientId
+                | Scenario::Body { .. }
+        )
+}
+
+/// The happy request of `op` for `check.actor` on state every refused
+/// check of that operation and actor shares (its account, the objects its
+/// path and relationships name: built once per run, from a seed of the run
+/// seed and that key). The attributes of the body are the check's own,
+/// drawn from its seed as before.
+async fn shared_base(
+    env: &Env,
+    op: &Operation,
+    plan: &base::BasePlan,
+    check: &Check,
+) -> Result<base::Base, RunnerError> {
+    let key = format!(
+        "refused-base:{:016x}:{}:{}",
+        env.seed,
+        op.id,
+        check.actor.name()
+    );
+    let mut shared_check = check.clone();
+    shared_check.seed = plan::check_seed(env.seed, &key);
+    let shared = env
+        .memo
+        .get_or_build(&key, || async {
+            base::build(env, op, plan, &shared_check, None)
+                .await
+                .map(|b| (b.request, b.user, b.ids, b.token_type))
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(RunnerError::Seed)?;
+    let (request, user, ids, token_type) = (*shared).clone();
+    let ctx = env.factory(check.seed);
+    let mut b = base::Base {
+        request,
+        user,
+        ids,
+        ctx,
+        token_type,
+    };
+    // The check's own attribute values (a relationship a body attribute
+    // names keeps the shared ones: see `relations::HOOKS`).
+    if let (Some(body_type), Some(mut doc)) = (&plan.body_type, b.body_json())
+        && !relations::HOOKS.iter().any(|(t, _, _)| t == body_type)
+        && doc.pointer("/data/attributes").is_some()
+    {
+        let create = op.method == "POST";
+        let attributes = body::happy_attributes(env, &b.ctx, op, body_type, create)?;
+        doc["data"]["attributes"] = serde_json::Value::Object(attributes);
+        b.set_body(&doc);
+    }
+    Ok(b)
+}
+
 async fn single(env: &Env, check: &Check, rec: &mut Recorder) -> Result<(), RunnerError> {
     let op = env
         .spec
@@ -152,7 +226,11 @@ async fn single(env: &Env, check: &Check, rec: &mut Recorder) -> Result<(), Runn
         Scenario::DeletedObject { param } => Some(param.as_str()),
         _ => None,
     };
-    let mut b = base::build(env, op, &plan, check, deleted).await?;
+    let mut b = if shares_state(check, &plan) {
+        shared_base(env, op, &plan, check).await?
+    } else {
+        base::build(env, op, &plan, check, deleted).await?
+    };
     apply(env, op, &check.scenario, &mut b).await?;
     let ex = match &check.scenario {
         Scenario::Recipe { name } if name == recipes::DATABASE_DOWN => {
@@ -252,4 +330,53 @@ pub async fn execute(
         }
     }
     results.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::model::{Actor, TokenFault};
+
+    fn check(expected: u16, scenario: Scenario) -> Check {
+        Check {
+            id: "op/x".into(),
+            operation_id: "op".into(),
+            label: "GET /v1/x".into(),
+            expected,
+            actor: Actor::Registered,
+            scenario,
+            seed: 1,
+        }
+    }
+
+    fn plan(recipe: Option<&'static str>) -> base::BasePlan {
+        base::BasePlan {
+            actor: Actor::Registered,
+            token: base::TokenUse::Access { fresh: true },
+            params: Vec::new(),
+            body_type: None,
+            linkage: None,
+            recipe,
+            own: false,
+        }
+    }
+
+    #[test]
+    fn only_refused_generic_requests_share_their_state() {
+        let bad_token = Scenario::BadToken {
+            fault: TokenFault::Garbage,
+        };
+        assert!(shares_state(&check(401, bad_token.clone()), &plan(None)));
+        assert!(shares_state(
+            &check(400, Scenario::MalformedJson),
+            &plan(None)
+        ));
+        // Successes, recipes and the checks needing an object of their own build their own.
+        assert!(!shares_state(&check(200, Scenario::Happy), &plan(None)));
+        assert!(!shares_state(&check(401, bad_token), &plan(Some("login"))));
+        let missing = Scenario::MissingObject {
+            param: "event_id".into(),
+        };
+        assert!(!shares_state(&check(404, missing), &plan(None)));
+    }
 }

@@ -243,6 +243,7 @@ pub async fn run(config: &RunConfig) -> Result<Report, RunnerError> {
         target: target.clone(),
         caps,
         memo: Arc::default(),
+        seed: config.seed,
     });
     let progress = Progress::new(plan.checks.len(), config.progress);
     let started = Instant::now();

@@ -11,6 +11,7 @@ use std::{
     collections::{BTreeMap, BTreeSet},
     future::Future,
     pin::Pin,
+    sync::{Arc, Mutex, PoisonError},
 };
 
 use open_event_factories::{DEFAULT_PASSWORD, Factory, FactoryContext, Role, RoleInviteFactory};
@@ -177,12 +178,37 @@ pub struct SeededInvite {
 #[derive(Debug, Clone)]
 pub struct FactorySeeder {
     db: DatabaseConnection,
+    /// The ids of the built-in event roles (`owner`, `organizer`, …), read
+    /// once: they are seeded by the migrations and never change.
+    event_roles: Arc<Mutex<BTreeMap<String, i64>>>,
 }
 
 impl FactorySeeder {
     /// A seeder on `db`.
     pub fn new(db: DatabaseConnection) -> Self {
-        FactorySeeder { db }
+        FactorySeeder {
+            db,
+            event_roles: Arc::default(),
+        }
+    }
+
+    /// The id of the role named `name` (built-in event roles from the cache).
+    async fn role_by_name(&self, name: &str) -> Result<i64, RunnerError> {
+        let cache = || {
+            self.event_roles
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        if let Some(id) = cache().get(name) {
+            return Ok(*id);
+        }
+        let id = db::roles::id_by_name(&self.db, name)
+            .await
+            .map_err(seed_err)?;
+        if Role::from_name(name).is_some() {
+            cache().insert(name.to_owned(), id);
+        }
+        Ok(id)
     }
 }
 
@@ -336,11 +362,7 @@ impl Seeder for FactorySeeder {
     }
 
     fn role_id<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<i64, RunnerError>> {
-        Box::pin(async move {
-            db::roles::id_by_name(&self.db, name)
-                .await
-                .map_err(seed_err)
-        })
+        Box::pin(async move { self.role_by_name(name).await })
     }
 
     fn invite<'a>(
@@ -442,9 +464,7 @@ impl FactorySeeder {
         event_id: i64,
         role_name: &str,
     ) -> Result<users_events_role::Model, RunnerError> {
-        let role_id = db::roles::id_by_name(&self.db, role_name)
-            .await
-            .map_err(seed_err)?;
+        let role_id = self.role_by_name(role_name).await?;
         users_events_role::Entity::find()
             .filter(users_events_role::Column::UserId.eq(user_id))
             .filter(users_events_role::Column::EventId.eq(event_id))
@@ -554,13 +574,7 @@ impl FactorySeeder {
                 .email
                 .and_then(|(col, who)| person(who).map(|u| (col, u.email.to_lowercase())));
             let role = match want.role.filter(|r| r.is) {
-                Some(r) => Some((
-                    r.column,
-                    r.name,
-                    db::roles::id_by_name(&self.db, r.name)
-                        .await
-                        .map_err(seed_err)?,
-                )),
+                Some(r) => Some((r.column, r.name, self.role_by_name(r.name).await?)),
                 None => None,
             };
             let ask = Ask {
@@ -620,10 +634,7 @@ impl FactorySeeder {
                 if let Setup::ObjectRole { role, .. } = *step
                     && !out.contains_key(role)
                 {
-                    let id = db::roles::id_by_name(&self.db, role)
-                        .await
-                        .map_err(seed_err)?;
-                    out.insert(role, id);
+                    out.insert(role, self.role_by_name(role).await?);
                 }
             }
         }

@@ -11,6 +11,10 @@ use open_event_server::{
     auth::jwt::{JwtKeys, TokenType},
     startup::Embedding,
 };
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
 use serde_json::Value;
 
 pub use super::model::TokenFault;
@@ -153,12 +157,7 @@ impl Target {
             None => None,
         };
         let seeder: Option<Arc<dyn Seeder>> = match database_url {
-            Some(url) => {
-                let db = open_event_server::db::connect(url)
-                    .await
-                    .map_err(|e| RunnerError::Target(format!("database {url}: {e}")))?;
-                Some(Arc::new(FactorySeeder::new(db)))
-            }
+            Some(url) => Some(Arc::new(FactorySeeder::new(seeding_connection(url).await?))),
             None => None,
         };
         let tokens = match jwt_secret {
@@ -272,6 +271,37 @@ impl Target {
             }
         }))
     }
+}
+
+/// The runner's connection to an external server's database. On a SQLite
+/// file, one connection: SQLite has a single writer and the runner's
+/// seeding is nearly all writes, so one connection queues them in the pool
+/// rather than in SQLite's busy handler (which sleeps and polls), and costs
+/// one sqlx worker thread instead of eight. Migrations run first, through
+/// the server's own `connect`.
+async fn seeding_connection(url: &str) -> Result<DatabaseConnection, RunnerError> {
+    let err = |e: sea_orm::DbErr| RunnerError::Target(format!("database {url}: {e}"));
+    let db = open_event_server::db::connect(url).await.map_err(err)?;
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    if !url.starts_with("sqlite:") || in_memory {
+        return Ok(db);
+    }
+    db.close().await.map_err(err)?;
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(60))
+        .max_connections(1)
+        .min_connections(1)
+        .map_sqlx_sqlite_opts(|o| {
+            // As the server's `db::connect` (WAL, busy timeout, foreign
+            // keys, case-sensitive `LIKE`).
+            o.foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+                .pragma("case_sensitive_like", "ON")
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+        });
+    Database::connect(opts).await.map_err(err)
 }
 
 fn text(v: &Value, key: &str) -> Result<String, RunnerError> {

@@ -18,7 +18,10 @@
 //! recipe (the `/v1/auth` helpers) have their rows covered by the recipe's
 //! happy path and its missing-token case.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    sync::Arc,
+};
 
 use serde_json::{Map, Value, json};
 
@@ -33,7 +36,7 @@ use crate::runner::{
     permissions::{PermissionRow, fields_allow},
     seed::{ObjectState, UserKind},
     spec::{JSONAPI, Operation, Spec, media_essence},
-    world::{self, Catalogue, Given, Layout, Obj, catalogue},
+    world::{self, Catalogue, Given, Layout, Obj, World, catalogue},
 };
 
 /// What a permission check of `op` addresses, or why it cannot be built.
@@ -467,6 +470,38 @@ async fn attributes(
     Ok(attrs)
 }
 
+/// The world of a read: reads change nothing, so every read check of the
+/// run with the same role, conditions and objects shares one world (built
+/// by the first to ask, from a seed of the run seed and that key). Writes
+/// build their own.
+async fn shared_world(
+    env: &Env,
+    role: Actor,
+    given: &Given,
+    layout: &Layout,
+    objects: &[Obj],
+) -> Result<Arc<World>, RunnerError> {
+    let objs: Vec<String> = objects.iter().map(ToString::to_string).collect();
+    let given_key = serde_json::to_string(given).map_err(|e| RunnerError::Seed(e.to_string()))?;
+    let key = format!(
+        "permission-world:{:016x}:{}:{given_key}:{}",
+        env.seed,
+        role.name(),
+        objs.join(",")
+    );
+    let ctx = env.factory(super::semantics::seed_of(env.seed, &key));
+    env.memo
+        .get_or_build(&key, || async {
+            let seeder = env.seeder().map_err(|e| e.to_string())?;
+            seeder
+                .world(&ctx, layout, objects)
+                .await
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(RunnerError::Seed)
+}
+
 /// Runs a permission check.
 pub async fn run(env: &Env, check: &Check, rec: &mut Recorder) -> Result<(), RunnerError> {
     let Scenario::Permission {
@@ -489,7 +524,11 @@ pub async fn run(env: &Env, check: &Check, rec: &mut Recorder) -> Result<(), Run
     let layout = Layout::new(check.actor, given);
     let ctx = env.factory(check.seed);
     let objects = shape.objects();
-    let world = env.seeder()?.world(&ctx, &layout, &objects).await?;
+    let world = if op.method == "GET" {
+        shared_world(env, check.actor, given, &layout, &objects).await?
+    } else {
+        Arc::new(env.seeder()?.world(&ctx, &layout, &objects).await?)
+    };
     for obj in &objects {
         let built = world.get(*obj)?;
         let planned = layout.object_facts(*obj);
