@@ -48,7 +48,7 @@ pub struct Settings {
     )]
     pub database_url: String,
 
-    /// Connections in the (read) pool (default: 8 for a SQLite file, 16 for
+    /// Connections in the (read) pool (default: 4 for a SQLite file, 16 for
     /// PostgreSQL; an in-memory SQLite database always has one; a dedicated
     /// SQLite writer is one more).
     #[arg(long, env = "OPEN_EVENT_DB_POOL_SIZE", value_parser = clap::value_parser!(u32).range(1..=1024))]
