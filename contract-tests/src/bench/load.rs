@@ -190,55 +190,55 @@ impl Connection {
             }
         };
         stream.write_all(request).await?;
-        self.buf.clear();
+        let buf = &mut self.buf;
+        buf.clear();
         let head = loop {
-            if stream.read_buf(&mut self.buf).await? == 0 {
-                return Err(closed());
-            }
-            if let Some(head) = parse_head(&self.buf)? {
+            read_more(stream, buf).await?;
+            if let Some(head) = parse_head(buf)? {
                 break head;
             }
         };
         match head.body {
-            Body::Length(n) => {
-                let want = head.len + n;
-                while self.buf.len() < want {
-                    if stream.read_buf(&mut self.buf).await? == 0 {
-                        return Err(closed());
-                    }
-                }
-            }
+            Body::Length(n) => read_to(stream, buf, head.len + n).await?,
             Body::Chunked => {
                 let mut at = head.len;
                 loop {
-                    match httparse::parse_chunk_size(&self.buf[at..]).map_err(|_| invalid())? {
+                    match httparse::parse_chunk_size(&buf[at..]).map_err(|_| invalid())? {
                         httparse::Status::Complete((used, size)) => {
                             let size = usize::try_from(size).map_err(|_| invalid())?;
                             // The chunk and its CRLF; the last (empty) chunk
                             // is followed by the final CRLF (no trailers
                             // from our servers).
-                            let want = at + used + size + 2;
-                            while self.buf.len() < want {
-                                if stream.read_buf(&mut self.buf).await? == 0 {
-                                    return Err(closed());
-                                }
-                            }
-                            at = want;
+                            at += used + size + 2;
+                            read_to(stream, buf, at).await?;
                             if size == 0 {
                                 break;
                             }
                         }
-                        httparse::Status::Partial => {
-                            if stream.read_buf(&mut self.buf).await? == 0 {
-                                return Err(closed());
-                            }
-                        }
+                        httparse::Status::Partial => read_more(stream, buf).await?,
                     }
                 }
             }
         }
         Ok((head.status, !head.close))
     }
+}
+
+/// Reads what the server sent next into `buf`; the connection closing is
+/// an error (an answer is never framed by the close).
+async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    if stream.read_buf(buf).await? == 0 {
+        return Err(closed());
+    }
+    Ok(())
+}
+
+/// Reads until `buf` holds `len` bytes.
+async fn read_to(stream: &mut TcpStream, buf: &mut Vec<u8>, len: usize) -> std::io::Result<()> {
+    while buf.len() < len {
+        read_more(stream, buf).await?;
+    }
+    Ok(())
 }
 
 fn parse_head(buf: &[u8]) -> std::io::Result<Option<Head>> {

@@ -263,14 +263,18 @@ async fn seed_data(url: &str, cli: &BenchCli) -> Result<Data, String> {
 
 const JSONAPI: &str = "application/vnd.api+json";
 
+/// `GET target` as JSON:API, with a token when given.
+fn get_request(target: &str, auth: Option<&str>) -> Vec<u8> {
+    let mut headers = vec![("Accept", JSONAPI)];
+    if let Some(a) = auth {
+        headers.push(("Authorization", a));
+    }
+    load::request("GET", target, &headers, None)
+}
+
 /// `GET target`, with a token when given.
 fn get(target: String, token: Option<String>) -> MakeRequest {
-    let auth = token.map(|t| format!("JWT {t}"));
-    let mut headers = vec![("Accept", JSONAPI)];
-    if let Some(a) = &auth {
-        headers.push(("Authorization", a.as_str()));
-    }
-    let bytes = load::request("GET", &target, &headers, None);
+    let bytes = get_request(&target, token.map(|t| format!("JWT {t}")).as_deref());
     Arc::new(move |_| bytes.clone())
 }
 
@@ -279,11 +283,7 @@ fn rotating(ids: Arc<Vec<i64>>, suffix: &'static str, token: Option<String>) -> 
     let auth = token.map(|t| format!("JWT {t}"));
     Arc::new(move |i| {
         let id = ids[(i as usize) % ids.len().max(1)];
-        let mut headers = vec![("Accept", JSONAPI)];
-        if let Some(a) = &auth {
-            headers.push(("Authorization", a.as_str()));
-        }
-        load::request("GET", &format!("/v1/events/{id}{suffix}"), &headers, None)
+        get_request(&format!("/v1/events/{id}{suffix}"), auth.as_deref())
     })
 }
 
@@ -293,6 +293,8 @@ fn addr(port: u16) -> SocketAddr {
 
 /// Runs the benchmark; returns the Markdown report.
 pub async fn run(cli: &BenchCli) -> Result<String, String> {
+    // Read (and checked) before any process starts; the children read the same.
+    let (pool, writer) = serve::database_settings()?;
     let url = database(cli).await?;
     let seeding = Instant::now();
     let data = seed_data(&url, cli).await?;
@@ -405,10 +407,10 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         cli.events,
         cli.connections,
         cli.seconds,
-        serve::pool_size().map_or("of the server's default size".to_owned(), |n| format!(
+        pool.map_or("of the server's default size".to_owned(), |n| format!(
             "of {n} (OPEN_EVENT_DB_POOL_SIZE)"
         )),
-        serve::sqlite_writer(),
+        writer,
     );
     let _ = writeln!(report, "Seeded in {:.1} s.\n", seeded_in.as_secs_f64());
     let measure =

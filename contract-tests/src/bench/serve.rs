@@ -16,8 +16,10 @@ use std::sync::{
     atomic::{AtomicU64, Ordering},
 };
 
+use clap::Parser as _;
 use open_event_server::{
     Application, Settings,
+    config::SqliteWriter,
     db::{self, entities::event},
     startup::Embedding,
 };
@@ -90,23 +92,14 @@ async fn bind() -> std::io::Result<(poem::listener::TcpAcceptor, u16)> {
     Ok((acceptor, port))
 }
 
-/// The pool size from `OPEN_EVENT_DB_POOL_SIZE`, as the server reads it
-/// (`None`: the server's default).
-pub fn pool_size() -> Option<u32> {
-    std::env::var("OPEN_EVENT_DB_POOL_SIZE")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .filter(|n| *n > 0)
-}
-
-/// The SQLite writer strategy from `OPEN_EVENT_SQLITE_WRITER`, as the
-/// server reads it (else the server's default).
-pub fn sqlite_writer() -> open_event_server::config::SqliteWriter {
-    use clap::ValueEnum as _;
-    std::env::var("OPEN_EVENT_SQLITE_WRITER")
-        .ok()
-        .and_then(|v| open_event_server::config::SqliteWriter::from_str(v.trim(), true).ok())
-        .unwrap_or_default()
+/// The database settings the server would take from the environment
+/// (`OPEN_EVENT_DB_POOL_SIZE`, `OPEN_EVENT_SQLITE_WRITER`), read by the
+/// server's own [`Settings`] parser: the pool size (`None`: the server's
+/// default) and the SQLite writer strategy.
+pub fn database_settings() -> Result<(Option<u32>, SqliteWriter), String> {
+    let settings = Settings::try_parse_from(["open-event-server"])
+        .map_err(|e| format!("server settings from the environment: {e}"))?;
+    Ok((settings.db_pool_size, settings.sqlite_writer))
 }
 
 /// Serves `part` on `database_url` until stdin closes, printing its
@@ -116,7 +109,7 @@ pub async fn serve(part: Part, database_url: &str, jwt_secret: &str) -> Result<(
     // As the shipped binaries do.
     open_event_server::memory::tune_allocator();
     // The ceiling and the app get the same pool, sized as the server's is.
-    let pool = pool_size();
+    let (pool, writer) = database_settings()?;
     let stop = async {
         // The parent closes our stdin when it is done.
         let mut buf = String::new();
@@ -148,7 +141,7 @@ pub async fn serve(part: Part, database_url: &str, jwt_secret: &str) -> Result<(
     settings.jwt_secret = jwt_secret.to_owned();
     settings.anonymous_cache = part == Part::Cached;
     settings.db_pool_size = pool;
-    settings.sqlite_writer = sqlite_writer();
+    settings.sqlite_writer = writer;
     let counter = Arc::new(AtomicU64::new(0));
     let seen = counter.clone();
     let total = counter.clone();

@@ -100,18 +100,13 @@ impl Writer {
     }
 
     /// Bytes written so far.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.buf.len()
-    }
-
-    /// Whether nothing was written yet.
-    pub fn is_empty(&self) -> bool {
-        self.buf.is_empty()
     }
 
     /// Makes room for `additional` more bytes at once (a page of rows
     /// would otherwise grow the buffer, and copy it, about six times).
-    pub fn reserve(&mut self, additional: usize) {
+    pub(crate) fn reserve(&mut self, additional: usize) {
         self.buf.reserve(additional);
     }
 

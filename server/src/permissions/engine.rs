@@ -66,12 +66,18 @@ fn event_roles_sql(table: &Table, me: i64, roles: &[&str]) -> Sql {
     }
 }
 
-fn role_condition(table: &Table, role: Role, caller: &Caller) -> Sql {
-    match role_pred(table, role, caller) {
-        RolePred::Always => always(),
-        RolePred::Never => nothing(),
-        RolePred::EventRoles(me, roles) => event_roles_sql(table, me, roles),
+impl RolePred {
+    fn sql(self, table: &Table) -> Sql {
+        match self {
+            RolePred::Always => always(),
+            RolePred::Never => nothing(),
+            RolePred::EventRoles(me, roles) => event_roles_sql(table, me, roles),
+        }
     }
+}
+
+fn role_condition(table: &Table, role: Role, caller: &Caller) -> Sql {
+    role_pred(table, role, caller).sql(table)
 }
 
 /// The row conditions of `rule` that have SQL (request-body conditions are
@@ -82,13 +88,13 @@ fn row_conditions(rule: &Rule) -> impl Iterator<Item = &'static super::Condition
 
 /// The SQL condition for one rule and caller, on `table`'s rows.
 pub fn compile(table: &Table, rule: &Rule, caller: &Caller) -> Sql {
-    if matches!(role_pred(table, rule.role, caller), RolePred::Never) {
-        return nothing();
-    }
-    row_conditions(rule).fold(
-        Sql::all().add(role_condition(table, rule.role, caller)),
-        |c, cond| c.add((cond.sql)(table, caller)),
-    )
+    let role = match role_pred(table, rule.role, caller) {
+        RolePred::Never => return nothing(),
+        pred => pred.sql(table),
+    };
+    row_conditions(rule).fold(Sql::all().add(role), |c, cond| {
+        c.add((cond.sql)(table, caller))
+    })
 }
 
 /// The rows of `table` this caller may act on with `action` (OR of its
@@ -101,34 +107,27 @@ pub fn compile(table: &Table, rule: &Rule, caller: &Caller) -> Sql {
 /// and a member's list has one role subquery instead of one per rule.
 pub fn condition(table: &Table, action: Action, caller: &Caller) -> Sql {
     let mut any = Sql::any();
-    let mut terms = 0usize;
+    // The roles of the plain event-role rules, for one subquery.
     let mut roles: Vec<&'static str> = Vec::new();
     let mut member = None;
     for rule in table.rules(action) {
-        let pred = role_pred(table, rule.role, caller);
         let plain = row_conditions(rule).next().is_none();
-        match pred {
+        match role_pred(table, rule.role, caller) {
             RolePred::Never => {}
             RolePred::Always if plain => return always(),
             RolePred::EventRoles(me, names) if plain => {
                 member = Some(me);
-                for n in names {
-                    if !roles.contains(n) {
-                        roles.push(n);
-                    }
-                }
+                roles.extend_from_slice(names);
             }
-            _ => {
-                any = any.add(compile(table, rule, caller));
-                terms += 1;
-            }
+            _ => any = any.add(compile(table, rule, caller)),
         }
     }
     if let Some(me) = member {
+        roles.sort_unstable();
+        roles.dedup();
         any = any.add(event_roles_sql(table, me, &roles));
-        terms += 1;
     }
-    if terms == 0 { nothing() } else { any }
+    if any.is_empty() { nothing() } else { any }
 }
 
 /// One `CASE WHEN <rule> THEN 1 ELSE 0 END` column per rule of `action`,
