@@ -8,17 +8,35 @@ use sea_orm::{DbErr, QueryResult};
 use crate::permissions::Table;
 
 /// A stored row as the API machinery reads it: straight from the query result by the declared fields
-/// (no entity model, no map): its id, one JSON value per field of
-/// [`DynResource::fields`] (in that order; `null` for fields never
-/// rendered), and the foreign key of each to-one relationship.
+/// (no entity model, no map): its id, its attributes, and the foreign key
+/// of each to-one relationship.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Record {
     /// The primary key.
     pub id: i64,
-    /// One value per declared field.
-    pub values: Vec<serde_json::Value>,
+    /// The attributes.
+    pub attributes: Attributes,
     /// `(column, value)` of each to-one relationship's foreign key.
     pub keys: Vec<(&'static str, Option<i64>)>,
+}
+
+/// A row's attributes, read column by column or rendered by the database.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Attributes {
+    /// One JSON value per field of [`DynResource::fields`], in that order
+    /// (`null` for fields never rendered).
+    Values(Vec<serde_json::Value>),
+    /// The attributes object as JSON text, rendered by the database for one
+    /// fieldset: the readable fields a request asked for, in declaration
+    /// order (see `jsonapi::sql_json`). Only for resources whose view rules
+    /// limit no fields, so nothing is left to hide.
+    Json(String),
+}
+
+impl Default for Attributes {
+    fn default() -> Self {
+        Attributes::Values(Vec::new())
+    }
 }
 
 impl Record {
@@ -31,7 +49,7 @@ impl Record {
     }
 }
 
-fn value_of(field: &Field, r: &QueryResult) -> Result<serde_json::Value, DbErr> {
+pub(crate) fn value_of(field: &Field, r: &QueryResult) -> Result<serde_json::Value, DbErr> {
     use serde_json::Value;
     let col = field.column;
     Ok(match field.kind {
@@ -67,19 +85,48 @@ pub fn read_row(
     for f in fields {
         values.push(value_of(f, r)?);
     }
-    let mut keys = Vec::new();
-    for rel in relationships {
-        if let RelKind::BelongsTo { fk } = rel.kind
-            && !keys.iter().any(|(c, _)| *c == fk)
-        {
-            keys.push((fk, r.try_get::<Option<i64>>("", fk)?));
-        }
-    }
     Ok(Record {
         id: r.try_get::<i64>("", "id")?,
-        values,
-        keys,
+        attributes: Attributes::Values(values),
+        keys: read_keys(relationships, r)?,
     })
+}
+
+/// Reads a [`Record`] whose attributes object was rendered for one
+/// fieldset (`jsonapi::sql_json`), beside `id` and the to-one foreign keys.
+pub fn read_rendered_row(
+    relationships: &[Relationship],
+    r: &QueryResult,
+    attributes: String,
+) -> Result<Record, DbErr> {
+    Ok(Record {
+        id: r.try_get::<i64>("", "id")?,
+        attributes: Attributes::Json(attributes),
+        keys: read_keys(relationships, r)?,
+    })
+}
+
+/// The distinct foreign-key columns of the to-one relationships.
+pub fn key_columns(relationships: &[Relationship]) -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = Vec::new();
+    for rel in relationships {
+        if let RelKind::BelongsTo { fk } = rel.kind
+            && !keys.contains(&fk)
+        {
+            keys.push(fk);
+        }
+    }
+    keys
+}
+
+fn read_keys(
+    relationships: &[Relationship],
+    r: &QueryResult,
+) -> Result<Vec<(&'static str, Option<i64>)>, DbErr> {
+    key_columns(relationships)
+        .into_iter()
+        .map(|fk| Ok((fk, r.try_get::<Option<i64>>("", fk)?)))
+        .collect()
 }
 
 /// The JSON type and constraints of an attribute.

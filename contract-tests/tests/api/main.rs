@@ -17,6 +17,7 @@ mod negotiation;
 mod no_mock_routes;
 mod oauth;
 mod program;
+mod sql_json;
 mod support;
 mod users;
 mod writers;

@@ -12,7 +12,9 @@ pub mod write;
 
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
+};
 use sea_orm_migration::MigratorTrait;
 
 use crate::config::SqliteWriter;
@@ -78,7 +80,38 @@ pub const POSTGRES_POOL: u32 = 16;
 pub async fn connect_pool(url: &str, pool: Option<u32>) -> Result<DatabaseConnection, DbErr> {
     let db = Database::connect(options(url, Role::Both, pool)).await?;
     migrations::Migrator::up(&db, None).await?;
+    warn_without_qpsg(&db).await?;
     Ok(db)
+}
+
+/// Whether the linked SQLite keeps a statement's plan whatever its bound
+/// values (compiled with `SQLITE_ENABLE_QPSG`, as `.cargo/config.toml`
+/// asks). Without it, each execution of a statement with `LIMIT ?` is
+/// parsed and planned again. `None` on other backends.
+pub async fn sqlite_plans_are_stable(db: &DatabaseConnection) -> Result<Option<bool>, DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(None);
+    }
+    let row = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT sqlite_compileoption_used('ENABLE_QPSG') AS qpsg",
+        ))
+        .await?;
+    Ok(Some(
+        row.map(|r| r.try_get::<i32>("", "qpsg")).transpose()? == Some(1),
+    ))
+}
+
+async fn warn_without_qpsg(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if sqlite_plans_are_stable(db).await? == Some(false) {
+        tracing::warn!(
+            "this SQLite was built without SQLITE_ENABLE_QPSG: statements with a bound LIMIT \
+             are planned again on every execution (build with \
+             LIBSQLITE3_FLAGS=-DSQLITE_ENABLE_QPSG, as the workspace's .cargo/config.toml does)"
+        );
+    }
+    Ok(())
 }
 
 /// Connects as `writer` says and runs the migrations. On a SQLite file
@@ -101,6 +134,7 @@ pub async fn connect_with(
     }
     let write = Database::connect(options(url, Role::Writer, None)).await?;
     migrations::Migrator::up(&write, None).await?;
+    warn_without_qpsg(&write).await?;
     let read = Database::connect(options(url, Role::Reader, pool)).await?;
     Ok(Databases {
         read,
@@ -166,6 +200,12 @@ mod tests {
             .get_sqlite_connection_pool()
             .options()
             .get_max_connections()
+    }
+
+    #[tokio::test]
+    async fn sqlite_keeps_plans_whatever_the_bound_values() {
+        let db = connect("sqlite::memory:").await.unwrap();
+        assert_eq!(sqlite_plans_are_stable(&db).await.unwrap(), Some(true));
     }
 
     #[tokio::test]

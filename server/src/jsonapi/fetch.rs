@@ -11,7 +11,7 @@ use sea_orm::{
 use serde_json::{Map, Value, json};
 
 use super::{
-    load::{self, Checks, Loaded},
+    load::{self, Checks, Fieldset, Loaded},
     query::{IncludeTree, JsonApiQuery, SortKey},
     registry::{BoxFuture, Cx, DynResource, Scoped},
     render::{Json, Sparse, Writer, identifier, jsonapi_member, self_link, write_resource},
@@ -105,6 +105,7 @@ pub async fn list_document<C: ConnectionTrait>(
     let checks = Checks {
         action: None,
         total: Some(cond.clone()),
+        render: Some(Fieldset::of(res, &q.fields)),
     };
     let (rows, total) = load::rows(db, res, cx.caller, stmt, checks).await?;
     let count = match total {
@@ -114,7 +115,7 @@ pub async fn list_document<C: ConnectionTrait>(
         None => count(db, res, cond).await?,
     };
     let mut included = Included::excluding(res, &rows);
-    let links = include(db, cx, res, &rows, &q.include, &mut included).await?;
+    let links = include(db, cx, res, &rows, &q.include, &q.fields, &mut included).await?;
     let mut w = Writer::new();
     w.raw("{").key("data").raw("[");
     for (i, (row, links)) in rows.iter().zip(&links).enumerate() {
@@ -177,7 +178,7 @@ pub async fn single_document<C: ConnectionTrait>(
 ) -> Result<Json, ApiError> {
     let rows = [loaded];
     let mut included = Included::excluding(res, &rows);
-    let links = include(db, cx, res, &rows, &q.include, &mut included).await?;
+    let links = include(db, cx, res, &rows, &q.include, &q.fields, &mut included).await?;
     let row = &rows[0];
     let links = included.primary_links(
         res,
@@ -213,7 +214,11 @@ pub async fn linkage_document<C: ConnectionTrait>(
         ))
     })?;
     let target = r.target();
-    let rows = related_rows(db, cx, std::slice::from_ref(loaded), r.kind, target).await?;
+    // Linkage needs ids only: no attributes.
+    let none = Fieldset {
+        names: Some(Vec::new()),
+    };
+    let rows = related_rows(db, cx, std::slice::from_ref(loaded), r.kind, target, none).await?;
     let data = linkage(loaded, r.kind, target, &rows);
     let base = self_link(res, &loaded.id.to_string());
     Ok(Json::from_value(&json!({
@@ -243,6 +248,7 @@ async fn related_rows<C: ConnectionTrait>(
     rows: &[Loaded],
     kind: RelKind,
     target: &dyn DynResource,
+    fields: Fieldset,
 ) -> Result<Vec<Loaded>, ApiError> {
     if rows.is_empty() {
         return Ok(Vec::new());
@@ -253,9 +259,11 @@ async fn related_rows<C: ConnectionTrait>(
     let mut stmt = load::base(target);
     stmt.cond_where(cond)
         .order_by((target.table(), "id"), Order::Asc);
-    Ok(load::rows(db, target, cx.caller, stmt, Checks::default())
-        .await?
-        .0)
+    let checks = Checks {
+        render: Some(fields),
+        ..Checks::default()
+    };
+    Ok(load::rows(db, target, cx.caller, stmt, checks).await?.0)
 }
 
 /// The linkage `data` of `row`'s relationship from the loaded targets
@@ -373,6 +381,7 @@ fn include<'a, C: ConnectionTrait>(
     res: &'a dyn DynResource,
     rows: &'a [Loaded],
     tree: &'a IncludeTree,
+    fields: &'a Sparse,
     included: &'a mut Included,
 ) -> BoxFuture<'a, Result<Vec<Links>, ApiError>> {
     Box::pin(async move {
@@ -382,11 +391,12 @@ fn include<'a, C: ConnectionTrait>(
                 continue;
             };
             let target = rel.target();
-            let trows = related_rows(db, cx, rows, rel.kind, target).await?;
+            let set = Fieldset::of(target, fields);
+            let trows = related_rows(db, cx, rows, rel.kind, target, set).await?;
             for (row, row_links) in rows.iter().zip(links.iter_mut()) {
                 row_links.push((rel.name, linkage(row, rel.kind, target, &trows)));
             }
-            let nested = include(db, cx, target, &trows, subtree, included).await?;
+            let nested = include(db, cx, target, &trows, subtree, fields, included).await?;
             for (t, t_links) in trows.iter().zip(&nested) {
                 included.add(target, t, t_links);
             }

@@ -4,16 +4,20 @@
 //! uncorrelated scalar subquery (computed once; `COUNT(*) OVER ()` made
 //! SQLite materialize and sort every matching row: 13× slower on a page of
 //! 20 out of 500). Visibility, matching rules and field limits are computed
-//! by the database in the same statement that loads the rows.
+//! by the database in the same statement that loads the rows. Reads that
+//! only render have the database render each row's attributes too
+//! ([`Checks::render`]), so a row crosses the driver as a few values
+//! instead of one per column.
 
 use sea_orm::{
     Condition as Sql, ConnectionTrait, DbErr, QueryResult,
     sea_query::{Alias, Asterisk, Expr, Query, SelectStatement, SimpleExpr},
 };
 
-use super::{registry::DynResource, resource::Record};
+use super::{registry::DynResource, render::Sparse, resource::Record, sql_json};
 use crate::{
     auth::Caller,
+    model::{key_columns, read_rendered_row},
     permissions::{Action, Fields, Rule, engine},
 };
 
@@ -38,6 +42,29 @@ pub struct Checks {
     /// Count all rows matching this condition (the page's, before
     /// pagination), for `meta.count`.
     pub total: Option<Sql>,
+    /// Have the database render each row's attributes object for this
+    /// fieldset ([`sql_json`]) instead of returning every column, when the
+    /// resource's view rules limit no fields (otherwise what a row hides
+    /// depends on its rule columns, and the columns are read). Reads that
+    /// only render set it; writes, which read the model from the same row,
+    /// do not.
+    pub render: Option<Fieldset>,
+}
+
+/// The attributes a rendered read asks for.
+#[derive(Debug, Clone, Default)]
+pub struct Fieldset {
+    /// The requested names (`fields[type]`); `None` = every readable one.
+    pub names: Option<Vec<String>>,
+}
+
+impl Fieldset {
+    /// The fieldset of `res` in a request's sparse fieldsets.
+    pub fn of(res: &dyn DynResource, sparse: &Sparse) -> Self {
+        Fieldset {
+            names: sparse.get(res.type_name()).cloned(),
+        }
+    }
 }
 
 /// `SELECT <table>.* FROM <table>`.
@@ -87,6 +114,23 @@ pub async fn rows_with<C: ConnectionTrait, T>(
     let table = res.permissions();
     let limits = view_limits(res);
     let view_rules = table.rules(Action::View);
+    let layout = match &checks.render {
+        Some(set) if !limits => {
+            sql_json::layout(db.get_database_backend(), res, set.names.as_ref())
+        }
+        _ => None,
+    };
+    if let Some(layout) = &layout {
+        let from = Alias::new(res.table());
+        stmt.clear_selects()
+            .column((from.clone(), Alias::new("id")))
+            .columns(
+                key_columns(res.relationships())
+                    .into_iter()
+                    .map(|fk| (from.clone(), Alias::new(fk))),
+            );
+        layout.select(&mut stmt, res.table());
+    }
     if limits {
         for (i, e) in engine::rule_columns(table, Action::View, caller)
             .into_iter()
@@ -117,7 +161,10 @@ pub async fn rows_with<C: ConnectionTrait, T>(
     let mut total = None;
     let mut out = Vec::with_capacity(results.len());
     for r in &results {
-        let row = res.row(r)?;
+        let row = match &layout {
+            Some(layout) => read_rendered_row(res.relationships(), r, layout.read(r)?)?,
+            None => res.row(r)?,
+        };
         let id = row.id;
         let mut hidden = Vec::new();
         if limits {

@@ -16,6 +16,7 @@ pub mod registry;
 pub mod render;
 pub mod resource;
 pub mod schema;
+pub mod sql_json;
 
 pub use endpoints::{Guarded, ResourceApi};
 pub use payload::{Created, JSONAPI_MEDIA_TYPE, JsonApi, JsonApiBody};

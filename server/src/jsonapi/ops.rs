@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::{
     body::{self, Linkage, Mode, Parsed},
     fetch::{self, ListScope},
-    load::{self, Checks, Loaded},
+    load::{self, Checks, Fieldset, Loaded},
     query::{JsonApiQuery, QueryKind},
     registry::{Cx, DynResource, Meta, Scoped},
     render::{Json, meta_document, self_link},
@@ -87,9 +87,26 @@ pub async fn authorize(
     action: Action,
     cond: Condition,
 ) -> Result<Loaded, ApiError> {
-    Ok(authorize_with(state, caller, res, action, cond, |_| Ok(()))
-        .await?
-        .0)
+    Ok(
+        authorize_with(state, caller, res, action, cond, None, |_| Ok(()))
+            .await?
+            .0,
+    )
+}
+
+/// [`authorize`] for viewing, with the attributes rendered for `fields`
+/// by the database (see [`load::Checks::render`]).
+pub async fn authorize_view(
+    state: &AppState,
+    caller: &Caller,
+    res: &dyn DynResource,
+    cond: Condition,
+    fields: Fieldset,
+) -> Result<Loaded, ApiError> {
+    let read = authorize_with(state, caller, res, Action::View, cond, Some(fields), |_| {
+        Ok(())
+    });
+    Ok(read.await?.0)
 }
 
 /// [`authorize`], returning the typed model of `R` from the same statement.
@@ -101,7 +118,7 @@ pub async fn authorize_model<R: Resource>(
 ) -> Result<(Loaded, R::Model), ApiError> {
     use sea_orm::FromQueryResult;
     let res = super::resource::meta::<R>();
-    authorize_with(state, caller, res, action, cond, |r| {
+    authorize_with(state, caller, res, action, cond, None, |r| {
         R::Model::from_query_result(r, "")
     })
     .await
@@ -113,6 +130,7 @@ async fn authorize_with<T>(
     res: &dyn DynResource,
     action: Action,
     cond: Condition,
+    render: Option<Fieldset>,
     typed: impl Fn(&sea_orm::QueryResult) -> Result<T, sea_orm::DbErr>,
 ) -> Result<(Loaded, T), ApiError> {
     if caller.user_id().is_none() && res.permissions().requires_auth(action) {
@@ -127,6 +145,7 @@ async fn authorize_with<T>(
     let checks = Checks {
         action: (action != Action::View).then_some(action),
         total: None,
+        render,
     };
     let (mut rows, _) = load::rows_with(&state.db, res, caller, stmt, checks, typed).await?;
     let (mut loaded, model) = rows.pop().ok_or_else(|| {
@@ -314,10 +333,16 @@ pub async fn get(
     res: &dyn DynResource,
     cond: Condition,
 ) -> Result<Json, ApiError> {
-    let loaded = authorize(state, caller, res, Action::View, cond).await?;
     let cx = cx(state, caller);
-    let q = query(req, &cx, res, QueryKind::Detail)?;
-    fetch::single_document(&state.db, &cx, res, loaded, &q).await
+    // A query error is reported after a missing or hidden object's 404, as
+    // before the fieldset was needed for the read.
+    let q = query(req, &cx, res, QueryKind::Detail);
+    let fields = match &q {
+        Ok(q) => Fieldset::of(res, &q.fields),
+        Err(_) => Fieldset::default(),
+    };
+    let loaded = authorize_view(state, caller, res, cond, fields).await?;
+    fetch::single_document(&state.db, &cx, res, loaded, &q?).await
 }
 
 /// `POST`: validate, authorize from the body's facts, run the hooks, store,

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::{PREFIX, registry::DynResource, resource::Record};
+use crate::model::Attributes;
 
 /// A rendered JSON document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,19 +150,31 @@ pub fn write_resource(
     let base = [PREFIX, "/", res.plural(), "/", id.as_str()];
     w.raw("{").key("type").plain(&[res.type_name()]);
     w.raw(",").key("id").plain(&[&id]);
-    w.raw(",").key("attributes").raw("{");
-    let mut first = true;
-    for (f, v) in res.fields().iter().zip(&row.values) {
-        if !f.readable() || !wanted(sparse, f.name) || hidden.contains(&f.name) {
-            continue;
+    w.raw(",").key("attributes");
+    match &row.attributes {
+        // Already narrowed to `fields` by the database; nothing is hidden
+        // on that path (see `load::rows`).
+        Attributes::Json(text) => {
+            debug_assert!(hidden.is_empty());
+            w.raw(text);
         }
-        if !first {
-            w.raw(",");
+        Attributes::Values(values) => {
+            w.raw("{");
+            let mut first = true;
+            for (f, v) in res.fields().iter().zip(values) {
+                if !f.readable() || !wanted(sparse, f.name) || hidden.contains(&f.name) {
+                    continue;
+                }
+                if !first {
+                    w.raw(",");
+                }
+                first = false;
+                w.key(f.name).value(v);
+            }
+            w.raw("}");
         }
-        first = false;
-        w.key(f.name).value(v);
     }
-    w.raw("},").key("relationships").raw("{");
+    w.raw(",").key("relationships").raw("{");
     let mut first = true;
     for r in res.relationships() {
         if !wanted(sparse, r.name) {
