@@ -1,9 +1,9 @@
-//! Attributes rendered by the database (`jsonapi::sql_json`) are the bytes
-//! the columns path renders, for every resource, on the backend the suite
-//! runs on (SQLite here, PostgreSQL in CI's second pass): booleans both
-//! ways, date-times with 0, 3, 6 and 9 fraction digits, floats that need
-//! 17 digits or an exponent, strings that need escaping, nulls, and sparse
-//! fieldsets.
+//! Attributes rendered by SQLite (`jsonapi::sql_json`) are the bytes the
+//! columns path renders, for every resource: booleans both ways,
+//! date-times with 0, 3, 6 and 9 fraction digits, floats that need 17
+//! digits or an exponent, strings that need escaping, nulls, and sparse
+//! fieldsets. On PostgreSQL (CI's second pass) reads take the columns
+//! path, which is checked too.
 
 use chrono::{TimeZone, Utc};
 use open_event_factories::seed;
@@ -18,7 +18,7 @@ use open_event_server::{
     permissions::{Action, Fields},
 };
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection,
+    ConnectionTrait, DatabaseConnection, DbBackend,
     sea_query::{Alias, Expr, ExprTrait, Order, Query, Value},
 };
 
@@ -112,6 +112,7 @@ async fn the_database_renders_the_bytes_the_columns_path_renders() {
     let app = app().await;
     seed::demo(&app.state.writer, 7).await.unwrap();
     let mut compared = 0;
+    let sqlite = app.state.db.get_database_backend() == DbBackend::Sqlite;
     for res in app.state.registry.all() {
         awkward_values(&app.state.writer, *res).await;
         let readable: Vec<String> = res
@@ -146,10 +147,17 @@ async fn the_database_renders_the_bytes_the_columns_path_renders() {
             for (c, j) in by_columns.iter().zip(&by_db) {
                 assert_eq!(c, j, "{}", res.type_name());
             }
-            if json
+            let by_sqlite = json
                 .iter()
-                .all(|l| matches!(l.row.attributes, Attributes::Json(_)))
-            {
+                .all(|l| matches!(l.row.attributes, Attributes::Json(_)));
+            if !sqlite {
+                assert!(
+                    json.iter()
+                        .all(|l| matches!(l.row.attributes, Attributes::Values(_))),
+                    "{}: only SQLite renders attributes",
+                    res.type_name()
+                );
+            } else if by_sqlite {
                 compared += 1;
             } else {
                 // Only resources whose view rules limit fields are read by
@@ -172,7 +180,7 @@ async fn the_database_renders_the_bytes_the_columns_path_renders() {
     // Most resources take the rendered path (users, whose view rules hide
     // fields, do not).
     assert!(
-        compared >= 3 * (app.state.registry.all().len() - 2),
+        !sqlite || compared >= 3 * (app.state.registry.all().len() - 2),
         "only {compared} fieldsets were rendered by the database"
     );
 }

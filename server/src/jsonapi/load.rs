@@ -5,7 +5,7 @@
 //! SQLite materialize and sort every matching row: 13× slower on a page of
 //! 20 out of 500). Visibility, matching rules and field limits are computed
 //! by the database in the same statement that loads the rows. Reads that
-//! only render have the database render each row's attributes too
+//! only render have SQLite render each row's attributes too
 //! ([`Checks::render`]), so a row crosses the driver as a few values
 //! instead of one per column.
 
@@ -42,8 +42,8 @@ pub struct Checks {
     /// Count all rows matching this condition (the page's, before
     /// pagination), for `meta.count`.
     pub total: Option<Sql>,
-    /// Have the database render each row's attributes object for this
-    /// fieldset ([`sql_json`]) instead of returning every column, when the
+    /// Have SQLite render each row's attributes object for this fieldset
+    /// ([`sql_json`]) instead of returning every column, when the
     /// resource's view rules limit no fields (otherwise what a row hides
     /// depends on its rule columns, and the columns are read). Reads that
     /// only render set it; writes, which read the model from the same row,

@@ -1,22 +1,29 @@
-//! Attributes rendered by the database. A page of rows read column by
-//! column costs about 1 µs per column in the server (every value is copied
-//! by the SQLite worker, decoded, boxed as a JSON value, escaped and freed);
-//! the database renders the same object as one text value in a fraction of
-//! that. The expression here writes exactly what
-//! [`super::render::write_resource`] writes from the columns (same keys,
-//! same order, same value shapes), which `tests/api/sql_json.rs` checks
-//! for every resource on both backends.
+//! Attributes rendered by SQLite. A page of rows read column by column
+//! costs about 1 µs per column in the server (sqlx's SQLite worker copies
+//! every value, which is then decoded, boxed as a JSON value, escaped and
+//! freed); SQLite renders the same object as one text value with
+//! `json_object` in a fraction of that (events list of 20: 896 → ~400 µs
+//! of CPU per request, with `SQLITE_ENABLE_QPSG`). The expression writes
+//! exactly what [`super::render::write_resource`] writes from the columns
+//! (same keys, same order, same value shapes), which
+//! `tests/api/sql_json.rs` checks for every resource.
 //!
-//! Value shapes, per backend:
+//! Value shapes:
 //! - booleans are `true`/`false` (SQLite stores 0/1);
 //! - date-times are RFC 3339 in UTC with `Z` and as many fraction digits
 //!   as chrono's `AutoSi` (none, 3, 6 or 9), as the columns path renders
 //!   them. SQLite keeps what sqlx wrote (`AutoSi` with `+00:00`), so the
 //!   offset is swapped for `Z`; a value stored in another form (written
-//!   outside the API) is rendered to the second by `strftime`.
+//!   outside the API) is rendered to the second by `strftime`;
 //! - floats are read from their column and printed by the server
-//!   ([`Layout`]);
+//!   ([`Layout`]): SQLite prints 15 significant digits;
 //! - everything else is the column's own JSON value.
+//!
+//! PostgreSQL reads columns: its binary protocol hands them over cheaply,
+//! and the same rendering there (`to_json` text concatenation) made the
+//! benchmark slower (event detail 0.64 against 0.82 of the one-statement
+//! ceiling, list of 20 1569 against 1793 req/s), the database sharing the
+//! server's two cores.
 
 use sea_orm::{
     DbBackend, DbErr, QueryResult,
@@ -33,10 +40,9 @@ use crate::model::{Field, FieldKind, value_of};
 const SQLITE_MEMBERS_PER_CALL: usize = 60;
 
 /// How a rendered attributes object is selected and put together: runs of
-/// members the database renders, and members the server renders from
-/// their column (floats: SQLite prints 15 significant digits and
-/// PostgreSQL its own exponent form, the API the shortest form that
-/// round-trips).
+/// members SQLite renders, and members the server renders from their
+/// column (floats: SQLite prints 15 significant digits, the API the
+/// shortest form that round-trips).
 #[derive(Debug, Clone)]
 pub struct Layout {
     pieces: Vec<Piece>,
@@ -51,18 +57,18 @@ enum Piece {
 }
 
 /// The layout of `res`'s attributes object: the readable fields in
-/// `wanted` (all when `None`), in declaration order. `None` on a backend
-/// this module does not render for (the caller reads columns).
+/// `wanted` (all when `None`), in declaration order. `None` unless the
+/// database is SQLite: PostgreSQL's binary protocol hands columns over
+/// cheaply, and rendering there was slower (see the module docs).
 pub fn layout(
     backend: DbBackend,
     res: &dyn DynResource,
     wanted: Option<&Vec<String>>,
 ) -> Option<Layout> {
-    let render: fn(&str, &[&Field]) -> String = match backend {
-        DbBackend::Sqlite => sqlite,
-        DbBackend::Postgres => postgres,
-        _ => return None,
-    };
+    if backend != DbBackend::Sqlite {
+        return None;
+    }
+    let render = sqlite;
     let table = res.table();
     let mut pieces = Vec::new();
     let mut run: Vec<&Field> = Vec::new();
@@ -194,48 +200,6 @@ fn sqlite_value(table: &str, f: &Field) -> String {
             "CASE WHEN {c} LIKE '%+00:00' THEN substr({c}, 1, length({c}) - 6) || 'Z' \
              ELSE strftime('%Y-%m-%dT%H:%M:%SZ', {c}) END"
         ),
-        _ => c,
-    }
-}
-
-fn postgres(table: &str, fields: &[&Field]) -> String {
-    if fields.is_empty() {
-        return "'{}'".to_owned();
-    }
-    // Concatenated text rather than `json_build_object`: that writes
-    // `"key" : value` with spaces, and takes at most 50 members.
-    let members: Vec<String> = fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let sep = if i == 0 { "{" } else { "," };
-            format!(
-                "'{sep}\"{}\":' || COALESCE(to_json({})::text, 'null')",
-                plain(f.name),
-                postgres_value(table, f)
-            )
-        })
-        .collect();
-    format!("({} || '}}')", members.join(" || "))
-}
-
-fn postgres_value(table: &str, f: &Field) -> String {
-    let c = column(table, f);
-    match f.kind {
-        FieldKind::DateTime => {
-            let at = |pattern: &str| {
-                format!(
-                    "to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS{pattern}\"Z\"')"
-                )
-            };
-            let micros = format!("(date_part('microseconds', {c})::bigint % 1000000)");
-            format!(
-                "CASE WHEN {micros} = 0 THEN {} WHEN {micros} % 1000 = 0 THEN {} ELSE {} END",
-                at(""),
-                at(".MS"),
-                at(".US")
-            )
-        }
         _ => c,
     }
 }
