@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use sea_orm::{
     Condition, ConnectionTrait,
-    sea_query::{Expr, ExprTrait, NullOrdering, Order, Query, SimpleExpr},
+    sea_query::{
+        Alias, Asterisk, Expr, ExprTrait, NullOrdering, Order, Query, SelectStatement, SimpleExpr,
+    },
 };
 use serde_json::{Map, Value, json};
 
@@ -81,27 +83,57 @@ pub async fn list_document<C: ConnectionTrait>(
     if let Some(f) = &q.filter {
         cond = cond.add(f.clone());
     }
-    let mut stmt = load::base(res);
-    stmt.cond_where(cond.clone());
     // Nulls sort as the largest value on every backend (last ascending,
     // first descending; SQLite's own order is the opposite); ties are
     // broken by id, ascending.
+    let mut order = Vec::with_capacity(q.sort.len() + 1);
     for key in &q.sort {
-        let (order, nulls) = if key.desc {
+        let (dir, nulls) = if key.desc {
             (Order::Desc, NullOrdering::First)
         } else {
             (Order::Asc, NullOrdering::Last)
         };
-        stmt.order_by_expr_with_nulls(sort_expr(res, key)?, order, nulls);
+        order.push((sort_expr(res, key)?, dir, Some(nulls)));
     }
-    stmt.order_by((res.table(), "id"), Order::Asc);
+    order.push((Expr::col((res.table(), "id")), Order::Asc, None));
+    let sorted = |stmt: &mut SelectStatement| {
+        for (expr, dir, nulls) in &order {
+            match nulls {
+                Some(n) => stmt.order_by_expr_with_nulls(expr.clone(), dir.clone(), *n),
+                None => stmt.order_by_expr(expr.clone(), dir.clone()),
+            };
+        }
+    };
+    let mut stmt = load::base(res);
     if q.page_size > 0 {
+        // The page is cut over ids alone, then its rows are read whole:
+        // when the order needs a sort (an OR of indexes, a sort key other
+        // than the id) the sort holds ids, not every column of every
+        // matching row (the owner's page of events sorted 500 whole rows;
+        // on SQLite each was rendered too). The outer query sorts the
+        // page's rows again by the same keys.
+        let page_id = Alias::new("oe_id");
+        let mut page = Query::select();
+        page.expr_as(Expr::col((res.table(), "id")), page_id.clone())
+            .from(res.table())
+            .cond_where(cond.clone());
+        sorted(&mut page);
         // A page far past the end is an empty page, never an overflow
         // (SQL offsets are signed 64-bit).
         let offset = q.page_size.saturating_mul(q.page_number.saturating_sub(1));
-        stmt.limit(q.page_size)
+        page.limit(q.page_size)
             .offset(Ord::min(offset, i64::MAX.unsigned_abs()));
+        let page_alias = Alias::new("oe_page");
+        stmt = Query::select()
+            .column((res.table(), Asterisk))
+            .from_subquery(page, page_alias.clone())
+            .cross_join(res.table())
+            .and_where(Expr::col((res.table(), "id")).equals((page_alias, page_id)))
+            .to_owned();
+    } else {
+        stmt.cond_where(cond.clone());
     }
+    sorted(&mut stmt);
     let checks = Checks {
         action: None,
         total: Some(cond.clone()),
