@@ -518,7 +518,7 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         );
     }
     if cli.schemathesis {
-        let _ = writeln!(report, "\n{}", schemathesis_figures(&app).await?);
+        let _ = writeln!(report, "\n{}", schemathesis_figures(&app, &cli.out).await?);
     }
     drop((server, cached, ceilings));
     std::fs::create_dir_all(&cli.out).map_err(|e| e.to_string())?;
@@ -602,13 +602,23 @@ async fn runner_figures(
     ))
 }
 
-async fn schemathesis_figures(app: &str) -> Result<String, String> {
+/// Runs schemathesis against `app` in `out/schemathesis/` (its whole
+/// output in `output.txt` there).
+async fn schemathesis_figures(app: &str, out: &std::path::Path) -> Result<String, String> {
     let spec = format!("{app}/openapi.json");
     let before = served_requests(app).await?;
+    // `st` keeps a cache (`.schemathesis/`, `.hypothesis/`) in its working
+    // directory and replays what it found there first: it runs in a fresh
+    // directory of its own beside the report, never in the checkout.
+    let dir = out.join("schemathesis");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let start = Instant::now();
     let base = app.to_owned();
+    let cwd = dir.clone();
     let output = tokio::task::spawn_blocking(move || {
         Command::new("st")
+            .current_dir(cwd)
             .args([
                 "run",
                 &spec,
@@ -626,6 +636,7 @@ async fn schemathesis_figures(app: &str) -> Result<String, String> {
     .map_err(|e| format!("schemathesis (`st`) could not start: {e}; `pip install schemathesis`"))?;
     let wall = start.elapsed().as_secs_f64();
     let requests = served_requests(app).await?.saturating_sub(before + 1);
+    std::fs::write(dir.join("output.txt"), &output.stdout).map_err(|e| e.to_string())?;
     let tail: String = String::from_utf8_lossy(&output.stdout)
         .lines()
         .rev()
