@@ -68,7 +68,6 @@ pub fn layout(
     if backend != DbBackend::Sqlite {
         return None;
     }
-    let render = sqlite;
     let table = res.table();
     let mut pieces = Vec::new();
     let mut run: Vec<&Field> = Vec::new();
@@ -76,7 +75,7 @@ pub fn layout(
         if !run.is_empty() {
             let alias = format!("oe_attrs{}", pieces.len());
             pieces.push(Piece::Members {
-                sql: render(table, run),
+                sql: sqlite(table, run),
                 alias,
             });
             run.clear();
@@ -161,10 +160,8 @@ fn column(table: &str, f: &Field) -> String {
     format!("\"{}\".\"{}\"", plain(table), plain(f.column))
 }
 
+/// The object of `fields` (at least one).
 fn sqlite(table: &str, fields: &[&Field]) -> String {
-    if fields.is_empty() {
-        return "'{}'".to_owned();
-    }
     let calls: Vec<String> = fields
         .chunks(SQLITE_MEMBERS_PER_CALL)
         .map(|chunk| {
@@ -201,5 +198,74 @@ fn sqlite_value(table: &str, f: &Field) -> String {
              ELSE strftime('%Y-%m-%dT%H:%M:%SZ', {c}) END"
         ),
         _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+
+    use super::*;
+
+    /// An object of more members than one `json_object` call takes is
+    /// spliced from several, keeping every member (nulls too) in order.
+    #[tokio::test]
+    async fn wide_objects_are_spliced_in_order() {
+        let n = 2 * SQLITE_MEMBERS_PER_CALL + 7;
+        let fields: Vec<Field> = (0..n)
+            .map(|i| {
+                let name: &'static str = Box::leak(format!("f-{i}").into_boxed_str());
+                let column: &'static str = Box::leak(format!("c_{i}").into_boxed_str());
+                let kind = if i % 3 == 0 {
+                    FieldKind::Bool
+                } else {
+                    FieldKind::Int { min: 0, max: 1000 }
+                };
+                Field::new(name, column, kind, "")
+            })
+            .collect();
+        let refs: Vec<&Field> = fields.iter().collect();
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        let columns: Vec<String> = (0..n).map(|i| format!("c_{i} INTEGER")).collect();
+        db.execute_unprepared(&format!("CREATE TABLE t ({})", columns.join(", ")))
+            .await
+            .unwrap();
+        // Column i holds i % 2, every fifth null.
+        let values: Vec<String> = (0..n)
+            .map(|i| {
+                if i % 5 == 0 {
+                    "NULL".into()
+                } else {
+                    (i % 2).to_string()
+                }
+            })
+            .collect();
+        db.execute_unprepared(&format!("INSERT INTO t VALUES ({})", values.join(", ")))
+            .await
+            .unwrap();
+        let sql = format!("SELECT {} AS o FROM t", sqlite("t", &refs));
+        let row = db
+            .query_one_raw(Statement::from_string(DbBackend::Sqlite, sql))
+            .await
+            .unwrap()
+            .unwrap();
+        let text: String = row.try_get("", "o").unwrap();
+        let object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&text).unwrap();
+        assert_eq!(object.len(), n);
+        // Declaration order, read from the text (the map sorts its keys).
+        let at: Vec<usize> = fields
+            .iter()
+            .map(|f| text.find(&format!("\"{}\":", f.name)).unwrap())
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+        for (i, f) in fields.iter().enumerate() {
+            let expected = match (i % 5, &f.kind) {
+                (0, _) => serde_json::Value::Null,
+                (_, FieldKind::Bool) => serde_json::Value::Bool(i % 2 == 1),
+                _ => serde_json::Value::from(i % 2),
+            };
+            assert_eq!(object[f.name], expected, "{}", f.name);
+        }
     }
 }
