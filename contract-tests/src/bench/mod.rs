@@ -599,16 +599,12 @@ async fn runner_figures(
         .map_err(|e| e.to_string())?;
     let wall = start.elapsed().as_secs_f64();
     let requests = served_requests(app).await?.saturating_sub(before + 1);
-    std::fs::create_dir_all(out).map_err(|e| e.to_string())?;
     crate::runner::cli::write_reports(&report, &cli.reports).map_err(|e| e.to_string())?;
     let checks = report.results.len();
-    let failed: Vec<String> = report
-        .failures()
-        .map(|r| {
-            let why = r.failures.first().map_or("", |f| f.message.as_str());
-            format!("{}: {why}", r.check.id)
-        })
-        .collect();
+    let first_failure = report.failures().next().map_or(String::new(), |r| {
+        let why = r.failures.first().map_or("", |f| f.message.as_str());
+        format!("; the first failure: {}: {why}", r.check.id)
+    });
     Ok(format!(
         "Contract runner, full suite against this server: {checks} checks, {requests} requests in {wall:.1} s: {:.0} checks/s, {:.0} requests/s; {}.",
         checks as f64 / wall,
@@ -619,12 +615,8 @@ async fn runner_figures(
             // The bench's app runs without OAuth provider stand-ins, so
             // the OAuth operations' checks are uncovered, not failed.
             format!(
-                "{} failed, {} uncovered (runner.md beside this report){}",
-                report.totals.failed,
-                report.totals.uncovered,
-                failed
-                    .first()
-                    .map_or(String::new(), |f| format!("; the first failure: {f}"))
+                "{} failed, {} uncovered (runner.md beside this report){first_failure}",
+                report.totals.failed, report.totals.uncovered,
             )
         }
     ))

@@ -11,10 +11,7 @@ use open_event_server::{
     auth::jwt::{JwtKeys, TokenType},
     startup::Embedding,
 };
-use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection,
-    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
-};
+use sea_orm::DatabaseConnection;
 use serde_json::Value;
 
 pub use super::model::TokenFault;
@@ -277,31 +274,19 @@ impl Target {
 /// file, one connection: SQLite has a single writer and the runner's
 /// seeding is nearly all writes, so one connection queues them in the pool
 /// rather than in SQLite's busy handler (which sleeps and polls), and costs
-/// one sqlx worker thread instead of eight. Migrations run first, through
-/// the server's own `connect`.
+/// one sqlx worker thread instead of eight. The server's own options
+/// (pragmas) and migrations, with a longer wait for the connection (the
+/// checks queue for it).
 async fn seeding_connection(url: &str) -> Result<DatabaseConnection, RunnerError> {
     let err = |e: sea_orm::DbErr| RunnerError::Target(format!("database {url}: {e}"));
-    let db = open_event_server::db::connect(url).await.map_err(err)?;
-    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-    if !url.starts_with("sqlite:") || in_memory {
-        return Ok(db);
+    if !url.starts_with("sqlite:") {
+        return open_event_server::db::connect(url).await.map_err(err);
     }
-    db.close().await.map_err(err)?;
-    let mut opts = ConnectOptions::new(url.to_owned());
-    opts.sqlx_logging(false)
-        .acquire_timeout(Duration::from_secs(60))
-        .max_connections(1)
-        .min_connections(1)
-        .map_sqlx_sqlite_opts(|o| {
-            // As the server's `db::connect` (WAL, busy timeout, foreign
-            // keys, case-sensitive `LIKE`).
-            o.foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5))
-                .pragma("case_sensitive_like", "ON")
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-        });
-    Database::connect(opts).await.map_err(err)
+    let mut opts = open_event_server::db::pool_options(url, Some(1));
+    opts.acquire_timeout(Duration::from_secs(60));
+    open_event_server::db::connect_using(opts)
+        .await
+        .map_err(err)
 }
 
 fn text(v: &Value, key: &str) -> Result<String, RunnerError> {

@@ -78,7 +78,19 @@ pub const POSTGRES_POOL: u32 = 16;
 /// SQLite file, [`POSTGRES_POOL`] for PostgreSQL; an in-memory database
 /// always has one).
 pub async fn connect_pool(url: &str, pool: Option<u32>) -> Result<DatabaseConnection, DbErr> {
-    let db = Database::connect(options(url, Role::Both, pool)).await?;
+    connect_using(pool_options(url, pool)).await
+}
+
+/// The options [`connect_pool`] connects with (the SQLite pragmas, pool
+/// size, timeouts), for a caller that changes one before connecting with
+/// [`connect_using`].
+pub fn pool_options(url: &str, pool: Option<u32>) -> ConnectOptions {
+    options(url, Role::Both, pool)
+}
+
+/// Connects with `opts` and runs the migrations.
+pub async fn connect_using(opts: ConnectOptions) -> Result<DatabaseConnection, DbErr> {
+    let db = Database::connect(opts).await?;
     migrations::Migrator::up(&db, None).await?;
     warn_without_qpsg(&db).await?;
     Ok(db)
@@ -132,9 +144,7 @@ pub async fn connect_with(
             write: None,
         });
     }
-    let write = Database::connect(options(url, Role::Writer, None)).await?;
-    migrations::Migrator::up(&write, None).await?;
-    warn_without_qpsg(&write).await?;
+    let write = connect_using(options(url, Role::Writer, None)).await?;
     let read = Database::connect(options(url, Role::Reader, pool)).await?;
     Ok(Databases {
         read,

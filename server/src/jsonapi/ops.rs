@@ -87,11 +87,8 @@ pub async fn authorize(
     action: Action,
     cond: Condition,
 ) -> Result<Loaded, ApiError> {
-    Ok(
-        authorize_with(state, caller, res, action, cond, None, |_| Ok(()))
-            .await?
-            .0,
-    )
+    let read = authorize_with(state, caller, res, action, cond, None, |_| Ok(()));
+    Ok(read.await?.0)
 }
 
 /// [`authorize`] for viewing, with the attributes rendered for `fields`

@@ -25,6 +25,11 @@
 //! ceiling, list of 20 1569 against 1793 req/s), the database sharing the
 //! server's two cores.
 
+use std::{
+    collections::HashMap,
+    sync::{Arc, LazyLock, PoisonError, RwLock},
+};
+
 use sea_orm::{
     DbBackend, DbErr, QueryResult,
     sea_query::{Alias, Expr, SelectStatement},
@@ -64,10 +69,31 @@ pub fn layout(
     backend: DbBackend,
     res: &dyn DynResource,
     wanted: Option<&Vec<String>>,
-) -> Option<Layout> {
+) -> Option<Arc<Layout>> {
     if backend != DbBackend::Sqlite {
         return None;
     }
+    if wanted.is_some() {
+        return Some(Arc::new(build(res, wanted)));
+    }
+    // Every field (what most reads ask for): built once per resource.
+    static FULL: LazyLock<RwLock<HashMap<&'static str, Arc<Layout>>>> =
+        LazyLock::new(RwLock::default);
+    let known = FULL
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(res.table())
+        .cloned();
+    Some(known.unwrap_or_else(|| {
+        let built = Arc::new(build(res, None));
+        FULL.write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(res.table(), built.clone());
+        built
+    }))
+}
+
+fn build(res: &dyn DynResource, wanted: Option<&Vec<String>>) -> Layout {
     let table = res.table();
     let mut pieces = Vec::new();
     let mut run: Vec<&Field> = Vec::new();
@@ -93,7 +119,7 @@ pub fn layout(
         }
     }
     flush(&mut run, &mut pieces);
-    Some(Layout { pieces })
+    Layout { pieces }
 }
 
 impl Layout {
