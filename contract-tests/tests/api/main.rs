@@ -11,6 +11,7 @@ mod faults;
 mod fuzz_findings;
 mod jsonapi;
 mod leaks;
+mod list_paths;
 mod manager;
 mod matrix;
 mod negotiation;

@@ -1,9 +1,10 @@
 //! One statement per read. Rows are selected together with one `CASE`
 //! column per permission rule that matters (the action's rules, and the view
-//! rules when they limit fields) and, for pages, the total count as an
-//! uncorrelated scalar subquery (computed once; `COUNT(*) OVER ()` made
+//! rules when they limit fields) and, for pages, the total count as
+//! uncorrelated scalar subqueries (computed once; `COUNT(*) OVER ()` made
 //! SQLite materialize and sort every matching row: 13× slower on a page of
-//! 20 out of 500). Visibility, matching rules and field limits are computed
+//! 20 out of 500), one per disjoint part of what the caller reaches
+//! ([`count`]). Visibility, matching rules and field limits are computed
 //! by the database in the same statement that loads the rows. Reads that
 //! only render have SQLite render each row's attributes too
 //! ([`Checks::render`]), so a row crosses the driver as a few values
@@ -11,7 +12,7 @@
 
 use sea_orm::{
     Condition as Sql, ConnectionTrait, DbErr, QueryResult,
-    sea_query::{Alias, Asterisk, Expr, Query, SelectStatement, SimpleExpr},
+    sea_query::{Alias, Asterisk, Expr, ExprTrait, Query, SelectStatement, SimpleExpr},
 };
 
 use super::{registry::DynResource, render::Sparse, resource::Record, sql_json};
@@ -39,9 +40,9 @@ pub struct Loaded {
 pub struct Checks {
     /// An action whose matching rules to report.
     pub action: Option<Action>,
-    /// Count all rows matching this condition (the page's, before
-    /// pagination), for `meta.count`.
-    pub total: Option<Sql>,
+    /// Count all rows matching any of these conditions (the page's, before
+    /// pagination; disjoint: their counts are added), for `meta.count`.
+    pub total: Option<Vec<Sql>>,
     /// Have SQLite render each row's attributes object for this fieldset
     /// ([`sql_json`]) instead of returning every column, when the
     /// resource's view rules limit no fields (otherwise what a row hides
@@ -84,6 +85,25 @@ fn view_limits(res: &dyn DynResource) -> bool {
 
 fn flag(r: &QueryResult, alias: &str) -> Result<bool, DbErr> {
     Ok(r.try_get::<i32>("", alias)? != 0)
+}
+
+/// The number of rows of `res` matching any of `parts`, which no two rows
+/// match together: the sum of one uncorrelated `COUNT(*)` per part (each
+/// through its own index, where one `OR` made SQLite collect the rows of
+/// every part first).
+pub fn count(res: &dyn DynResource, parts: Vec<Sql>) -> SimpleExpr {
+    let one = |part: Sql| {
+        SimpleExpr::from(
+            Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from(Alias::new(res.table()))
+                .cond_where(part)
+                .to_owned(),
+        )
+    };
+    let mut parts = parts.into_iter();
+    let first = parts.next().map_or_else(|| Expr::val(0), one);
+    parts.fold(first, |sum, part| sum.add(one(part)))
 }
 
 /// Runs `stmt` (a [`base`] with conditions, order and limits) with the
@@ -149,13 +169,8 @@ pub async fn rows_with<C: ConnectionTrait, T>(
         }
     }
     let counting = checks.total.is_some();
-    if let Some(cond) = checks.total {
-        let count = Query::select()
-            .expr(Expr::cust("COUNT(*)"))
-            .from(Alias::new(res.table()))
-            .cond_where(cond)
-            .to_owned();
-        stmt.expr_as(SimpleExpr::from(count), Alias::new("oe_total"));
+    if let Some(parts) = checks.total {
+        stmt.expr_as(count(res, parts), Alias::new("oe_total"));
     }
     let results = db.query_all(&stmt).await?;
     let mut total = None;

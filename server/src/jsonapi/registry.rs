@@ -29,23 +29,9 @@ pub trait Scoped: DynResource {
         )
     }
 
-    /// Rows the caller finds in lists, without the soft-delete filter.
-    fn listable(&self, caller: &Caller) -> Condition {
-        crate::permissions::engine::condition(
-            self.permissions(),
-            crate::permissions::Action::List,
-            caller,
-        )
-    }
-
     /// Everything the caller may view: visibility and not soft-deleted.
     fn scope(&self, caller: &Caller) -> Condition {
         self.live(Condition::all().add(self.visible(caller)))
-    }
-
-    /// Everything the caller finds in lists.
-    fn list_scope(&self, caller: &Caller) -> Condition {
-        self.live(Condition::all().add(self.listable(caller)))
     }
 
     /// Adds the soft-delete filter.

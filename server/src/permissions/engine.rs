@@ -106,7 +106,28 @@ pub fn compile(table: &Table, rule: &Rule, caller: &Caller) -> Sql {
 /// event list (and uses the index) instead of an `OR` with bound constants,
 /// and a member's list has one role subquery instead of one per rule.
 pub fn condition(table: &Table, action: Action, caller: &Caller) -> Sql {
-    let mut any = Sql::any();
+    match branches(table, action, caller) {
+        Reach::All => always(),
+        Reach::Any(branches) if branches.is_empty() => nothing(),
+        Reach::Any(branches) => branches.into_iter().fold(Sql::any(), Sql::add),
+    }
+}
+
+/// The rows a caller reaches with an action, before the `OR`.
+#[derive(Debug, Clone)]
+pub enum Reach {
+    /// Every row.
+    All,
+    /// The rows matching any of these conditions (none: no row).
+    Any(Vec<Sql>),
+}
+
+/// [`condition`] as its disjuncts: a list that reaches rows by two paths
+/// (published events, and events where the caller holds a role) can read
+/// each path through its own index and merge them, where one `OR` makes
+/// SQLite collect and sort every matching row (see `jsonapi::fetch`).
+pub fn branches(table: &Table, action: Action, caller: &Caller) -> Reach {
+    let mut any = Vec::new();
     // The roles of the plain event-role rules, for one subquery.
     let mut roles: Vec<&'static str> = Vec::new();
     let mut member = None;
@@ -114,20 +135,20 @@ pub fn condition(table: &Table, action: Action, caller: &Caller) -> Sql {
         let plain = row_conditions(rule).next().is_none();
         match role_pred(table, rule.role, caller) {
             RolePred::Never => {}
-            RolePred::Always if plain => return always(),
+            RolePred::Always if plain => return Reach::All,
             RolePred::EventRoles(me, names) if plain => {
                 member = Some(me);
                 roles.extend_from_slice(names);
             }
-            _ => any = any.add(compile(table, rule, caller)),
+            _ => any.push(compile(table, rule, caller)),
         }
     }
     if let Some(me) = member {
         roles.sort_unstable();
         roles.dedup();
-        any = any.add(event_roles_sql(table, me, &roles));
+        any.push(event_roles_sql(table, me, &roles));
     }
-    if any.is_empty() { nothing() } else { any }
+    Reach::Any(any)
 }
 
 /// One `CASE WHEN <rule> THEN 1 ELSE 0 END` column per rule of `action`,
