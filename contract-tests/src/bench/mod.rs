@@ -122,6 +122,38 @@ pub struct Row {
     pub name: String,
     /// The measurement.
     pub outcome: Outcome,
+    /// CPU time the serving process spent during the measurement (its
+    /// threads' user and system time), when the system tells it.
+    pub cpu: Option<Duration>,
+}
+
+impl Row {
+    /// The serving process's CPU time per answered request, in µs. Less
+    /// sensitive to the machine's other load than requests/s: a shared box
+    /// gives the server fewer cores, not a cheaper request.
+    pub fn cpu_us_per_request(&self) -> Option<f64> {
+        let cpu = self.cpu?;
+        (self.outcome.requests > 0).then(|| cpu.as_secs_f64() * 1e6 / self.outcome.requests as f64)
+    }
+}
+
+/// The CPU time process `pid` has used (all its threads, those that ended
+/// too): `utime` + `stime` of `/proc/<pid>/stat`, in the kernel's
+/// `USER_HZ` (100 on Linux, whatever the kernel's own tick).
+fn cpu_time(pid: u32) -> Option<Duration> {
+    cpu_of_stat(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+}
+
+/// [`cpu_time`] from the text of a `/proc/<pid>/stat`.
+fn cpu_of_stat(stat: &str) -> Option<Duration> {
+    const USER_HZ: u64 = 100;
+    // The command name may hold spaces and parentheses: fields count from
+    // after its closing parenthesis (field 3, `state`, comes first).
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 1000 / USER_HZ))
 }
 
 struct ServerProcess {
@@ -317,11 +349,13 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
     let owner_token = token(&data.owner)?;
     let member_token = token(&data.member)?;
     let app = format!("http://127.0.0.1:{}", server.ports.app);
+    // Where each part listens, and the process that serves it (whose CPU
+    // time is read around each measurement).
     let (raw_addr, one_addr, app_addr, cached_addr) = (
-        addr(ceilings.ports.raw),
-        addr(ceilings.ports.one),
-        addr(server.ports.app),
-        addr(cached.ports.app),
+        (addr(ceilings.ports.raw), ceilings.child.id()),
+        (addr(ceilings.ports.one), ceilings.child.id()),
+        (addr(server.ports.app), server.child.id()),
+        (addr(cached.ports.app), cached.child.id()),
     );
     let load = Load {
         connections: cli.connections,
@@ -364,7 +398,7 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         Some(&login_body),
     );
     let login: MakeRequest = Arc::new(move |_| login.clone());
-    let scenarios: Vec<(String, SocketAddr, MakeRequest)> = vec![
+    let scenarios: Vec<(String, (SocketAddr, u32), MakeRequest)> = vec![
         (
             "event detail, anonymous".into(),
             app_addr,
@@ -419,22 +453,31 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         writer,
     );
     let _ = writeln!(report, "Seeded in {:.1} s.\n", seeded_in.as_secs_f64());
-    let measure =
-        async |name: &str, at: SocketAddr, make: MakeRequest, load: Load| -> Result<Row, String> {
-            load::run(at, make.clone(), warm).await?;
-            let outcome = load::run(at, make, load).await?;
-            eprintln!(
-                "bench: {name}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} errors",
-                outcome.rps(),
-                outcome.ms(0.5),
-                outcome.ms(0.99),
-                outcome.errors
-            );
-            Ok(Row {
-                name: name.to_owned(),
-                outcome,
-            })
+    let measure = async |name: &str,
+                         (at, pid): (SocketAddr, u32),
+                         make: MakeRequest,
+                         load: Load|
+           -> Result<Row, String> {
+        load::run(at, make.clone(), warm).await?;
+        let before = cpu_time(pid);
+        let outcome = load::run(at, make, load).await?;
+        let cpu = before.zip(cpu_time(pid)).map(|(b, a)| a.saturating_sub(b));
+        let row = Row {
+            name: name.to_owned(),
+            outcome,
+            cpu,
         };
+        eprintln!(
+            "bench: {name}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} errors, {} µs of server CPU a request",
+            row.outcome.rps(),
+            row.outcome.ms(0.5),
+            row.outcome.ms(0.99),
+            row.outcome.errors,
+            row.cpu_us_per_request()
+                .map_or("?".into(), |us| format!("{us:.0}")),
+        );
+        Ok(row)
+    };
     // Each scenario is measured right after both ceilings, and its ratios
     // use those adjacent ceilings: the machine is shared, and a ceiling
     // measured minutes apart would turn load changes into ratio changes.
@@ -445,7 +488,7 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         ..load
     };
     let login_name = "login (argon2id), reported apart";
-    let mut all: Vec<(String, SocketAddr, MakeRequest, Load)> = scenarios
+    let mut all: Vec<(String, (SocketAddr, u32), MakeRequest, Load)> = scenarios
         .into_iter()
         .map(|(name, at, make)| (name, at, make, load))
         .collect();
@@ -500,13 +543,14 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
     }
     let _ = writeln!(
         report,
-        "| request | req/s | p50 ms | p99 ms | errors | ÷ one-statement ceiling | ÷ raw handler | ÷ one-statement, all runs |"
+        "| request | req/s | p50 ms | p99 ms | errors | ÷ one-statement ceiling | ÷ raw handler | ÷ one-statement, all runs | server CPU µs a request | ÷ one-statement by CPU |"
     );
-    let _ = writeln!(report, "|---|--:|--:|--:|--:|--:|--:|--:|");
+    let _ = writeln!(report, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     for ((r, one_c, raw_c), (lo, hi)) in rows.iter().zip(&spreads) {
+        let cpu = r.cpu_us_per_request();
         let _ = writeln!(
             report,
-            "| {} | {:.0} | {:.2} | {:.2} | {} | {:.2} | {:.3} | {lo:.2}–{hi:.2} |",
+            "| {} | {:.0} | {:.2} | {:.2} | {} | {:.2} | {:.3} | {lo:.2}–{hi:.2} | {} | {} |",
             r.name,
             r.outcome.rps(),
             r.outcome.ms(0.5),
@@ -514,6 +558,13 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
             r.outcome.errors,
             r.outcome.rps() / one_c.outcome.rps().max(1e-9),
             r.outcome.rps() / raw_c.outcome.rps().max(1e-9),
+            cpu.map_or("?".into(), |us| format!("{us:.0}")),
+            // The ceiling's CPU a request over this one's: what the ratio
+            // to the ceiling would be if both had the cores to themselves.
+            one_c
+                .cpu_us_per_request()
+                .zip(cpu)
+                .map_or("?".into(), |(one, us)| format!("{:.2}", one / us.max(1e-9))),
         );
     }
     let range = |f: &dyn Fn(&(Row, Row, Row)) -> f64| {
@@ -524,11 +575,13 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
     };
     let _ = writeln!(
         report,
-        "\nCeilings, measured right before each row (req/s, p99 ms): one-statement {} (p99 {}), raw handler {} (p99 {}).",
+        "\nCeilings, measured right before each row (req/s, p99 ms, server CPU µs a request): one-statement {} (p99 {}, CPU {}), raw handler {} (p99 {}, CPU {}).",
         range(&|(_, one, _)| one.outcome.rps()),
         range(&|(_, one, _)| one.outcome.ms(0.99)),
+        range(&|(_, one, _)| one.cpu_us_per_request().unwrap_or(0.0)),
         range(&|(_, _, raw)| raw.outcome.rps()),
         range(&|(_, _, raw)| raw.outcome.ms(0.99)),
+        range(&|(_, _, raw)| raw.cpu_us_per_request().unwrap_or(0.0)),
     );
     let mb = |kib: Option<u64>| kib.map_or("?".to_owned(), |k| format!("{:.1}", k as f64 / 1024.0));
     let _ = writeln!(
@@ -668,4 +721,35 @@ async fn schemathesis_figures(app: &str, out: &std::path::Path) -> Result<String
         requests as f64 / wall,
         output.status.code().unwrap_or(-1)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fields count from after the command name, whatever it holds.
+    #[test]
+    fn cpu_time_reads_user_and_system_ticks() {
+        let stat =
+            "4242 (a (b) c) S 1 4242 4242 0 -1 4194560 900 0 0 0 250 37 0 0 20 0 9 0 1000 0 0";
+        assert_eq!(cpu_of_stat(stat), Some(Duration::from_millis(2870)));
+        assert_eq!(cpu_of_stat("4242 (x) S 1 2"), None);
+    }
+
+    /// This process's CPU time grows while it computes.
+    #[test]
+    fn cpu_time_of_a_live_process_grows() {
+        let pid = std::process::id();
+        let before = cpu_time(pid).unwrap_or_default();
+        let start = Instant::now();
+        let mut x = 0u64;
+        while start.elapsed() < Duration::from_millis(150) {
+            x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+        }
+        let after = cpu_time(pid).unwrap_or_default();
+        assert!(
+            after >= before + Duration::from_millis(50),
+            "{before:?} → {after:?}"
+        );
+    }
 }
