@@ -573,16 +573,24 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         let hi = v.iter().copied().fold(0.0, f64::max);
         format!("{lo:.0}–{hi:.0}")
     };
-    let _ = writeln!(
-        report,
-        "\nCeilings, measured right before each row (req/s, p99 ms, server CPU µs a request): one-statement {} (p99 {}, CPU {}), raw handler {} (p99 {}, CPU {}).",
-        range(&|(_, one, _)| one.outcome.rps()),
-        range(&|(_, one, _)| one.outcome.ms(0.99)),
-        range(&|(_, one, _)| one.cpu_us_per_request().unwrap_or(0.0)),
-        range(&|(_, _, raw)| raw.outcome.rps()),
-        range(&|(_, _, raw)| raw.outcome.ms(0.99)),
-        range(&|(_, _, raw)| raw.cpu_us_per_request().unwrap_or(0.0)),
-    );
+    if !rows.is_empty() {
+        let _ = writeln!(
+            report,
+            "\nCeilings, measured right before each row (req/s, p99 ms, server CPU µs a request): one-statement {} (p99 {}, CPU {}), raw handler {} (p99 {}, CPU {}).",
+            range(&|(_, one, _)| one.outcome.rps()),
+            range(&|(_, one, _)| one.outcome.ms(0.99)),
+            range(&|(_, one, _)| one.cpu_us_per_request().unwrap_or(0.0)),
+            range(&|(_, _, raw)| raw.outcome.rps()),
+            range(&|(_, _, raw)| raw.outcome.ms(0.99)),
+            range(&|(_, _, raw)| raw.cpu_us_per_request().unwrap_or(0.0)),
+        );
+    }
+    if matches!(cli.db, Engine::Postgres) {
+        let _ = writeln!(
+            report,
+            "Server CPU is the serving process's alone: PostgreSQL's backends work in processes of their own, so on PostgreSQL the CPU ratio leaves the database's share out."
+        );
+    }
     let mb = |kib: Option<u64>| kib.map_or("?".to_owned(), |k| format!("{:.1}", k as f64 / 1024.0));
     let _ = writeln!(
         report,
