@@ -16,6 +16,7 @@ use crate::support::app;
 /// Events a member reaches by every path, and events nobody but staff sees.
 struct World {
     member: user::Model,
+    stranger: user::Model,
     /// What the member may list.
     listed: Vec<event::Model>,
     /// What an anonymous caller may list.
@@ -24,8 +25,17 @@ struct World {
 
 async fn seed(app: &TestApp) -> World {
     let db = app.db();
-    let member = UserFactory::new().create(db).await.unwrap();
-    let stranger = UserFactory::new().create(db).await.unwrap();
+    // Emails that sort the same under any collation (by `creator.email`).
+    let member = UserFactory::new()
+        .with_email("b-member@example.test")
+        .create(db)
+        .await
+        .unwrap();
+    let stranger = UserFactory::new()
+        .with_email("a-stranger@example.test")
+        .create(db)
+        .await
+        .unwrap();
     let (mut listed, mut public) = (Vec::new(), Vec::new());
     // Names repeat (ties broken by id); every third location is null.
     let names = ["Kilo", "Alpha", "Kilo", "Bravo", "Alpha", "Zulu", "Mike"];
@@ -68,14 +78,15 @@ async fn seed(app: &TestApp) -> World {
     }
     World {
         member,
+        stranger,
         listed,
         public,
     }
 }
 
 /// `sort` (one key, `-` for descending) as the API orders: nulls as the
-/// largest value, ties by id.
-fn expected(mut events: Vec<event::Model>, sort: &str) -> Vec<String> {
+/// largest value, ties by id. `creators` are the users who created events.
+fn expected(mut events: Vec<event::Model>, sort: &str, creators: &[&user::Model]) -> Vec<String> {
     let (desc, key) = match sort.strip_prefix('-') {
         Some(k) => (true, k),
         None => (false, sort),
@@ -86,6 +97,10 @@ fn expected(mut events: Vec<event::Model>, sort: &str) -> Vec<String> {
             "name" => Some(e.name.clone()),
             "location-name" => e.location_name.clone(),
             "starts-at" => Some(e.starts_at.to_rfc3339()),
+            "creator.email" => creators
+                .iter()
+                .find(|u| Some(u.id) == e.creator_id)
+                .map(|u| u.email.clone()),
             other => panic!("no oracle for {other}"),
         }
     };
@@ -107,6 +122,11 @@ async fn pages_merged_from_several_paths_keep_order_and_count() {
     let app = app().await;
     let w = seed(&app).await;
     let token = app.token_for(&w.member);
+    let creators = [&w.member, &w.stranger];
+    // Both creators occur among what the member lists.
+    for u in creators {
+        assert!(w.listed.iter().any(|e| e.creator_id == Some(u.id)));
+    }
     for (who, token, events) in [
         ("member", Some(token.as_str()), &w.listed),
         ("anonymous", None, &w.public),
@@ -118,8 +138,10 @@ async fn pages_merged_from_several_paths_keep_order_and_count() {
             "location-name",
             "-location-name",
             "-starts-at",
+            "creator.email",
+            "-creator.email",
         ] {
-            let want = expected(events.clone(), sort);
+            let want = expected(events.clone(), sort, &creators);
             let sort_param = if sort.is_empty() {
                 String::new()
             } else {
@@ -164,5 +186,5 @@ async fn pages_merged_from_several_paths_keep_order_and_count() {
         .cloned()
         .collect();
     assert_eq!(r.body["meta"]["count"], kilo.len(), "{}", r.text);
-    assert_eq!(r.ids(), expected(kilo, "-name")[..3].to_vec());
+    assert_eq!(r.ids(), expected(kilo, "-name", &creators)[..3].to_vec());
 }
