@@ -25,7 +25,6 @@ use crate::{
     permissions::{
         Action,
         engine::{self, Reach},
-        nothing,
     },
 };
 
@@ -84,6 +83,11 @@ fn sort(stmt: &mut SelectStatement, order: &[OrderKey]) {
     }
 }
 
+/// Rows matching any of `conds`.
+fn any_of(conds: &[Condition]) -> Condition {
+    conds.iter().cloned().fold(Condition::any(), Condition::add)
+}
+
 /// The alias of a page's ids.
 const PAGE_ID: &str = "oe_id";
 
@@ -110,7 +114,6 @@ impl Reached {
         } else {
             match engine::branches(res.permissions(), Action::List, cx.caller) {
                 Reach::All => Vec::new(),
-                Reach::Any(paths) if paths.is_empty() => vec![nothing()],
                 Reach::Any(paths) => paths,
             }
         };
@@ -123,8 +126,6 @@ impl Reached {
             }
             c
         };
-        let any =
-            |paths: &[Condition]| paths.iter().cloned().fold(Condition::any(), Condition::add);
         // PostgreSQL keeps the `OR` (a bitmap OR of the paths' indexes):
         // the merged form made the owner's page with `include` slower
         // there (1026 against 619 requests/s), its indexes not being in id
@@ -133,7 +134,7 @@ impl Reached {
             let all = match paths.as_slice() {
                 [] => Condition::all(),
                 [one] => one.clone(),
-                many => any(many),
+                many => any_of(many),
             };
             return Reached {
                 parts: vec![narrowed(all)],
@@ -145,7 +146,8 @@ impl Reached {
             .map(|(i, path)| {
                 let mut part = Condition::all().add(path.clone());
                 if i > 0 {
-                    let before = Expr::case(any(&paths[..i]), Expr::val(1)).finally(Expr::val(0));
+                    let before =
+                        Expr::case(any_of(&paths[..i]), Expr::val(1)).finally(Expr::val(0));
                     part = part.add(before.eq(0));
                 }
                 narrowed(part)
@@ -158,7 +160,7 @@ impl Reached {
     fn all(&self) -> Condition {
         match self.parts.as_slice() {
             [one] => one.clone(),
-            many => many.iter().cloned().fold(Condition::any(), Condition::add),
+            many => any_of(many),
         }
     }
 
@@ -204,13 +206,13 @@ impl Reached {
                 page.union(UnionType::All, b);
             }
             // A compound's order names its result columns.
-            for (i, (_, dir, nulls)) in keys.iter().enumerate() {
-                match nulls {
-                    Some(n) => page.order_by_with_nulls(key(i), dir.clone(), *n),
-                    None => page.order_by(key(i), dir.clone()),
-                };
-            }
-            page.order_by(Alias::new(PAGE_ID), Order::Asc);
+            let by: Vec<OrderKey> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, (_, dir, nulls))| (Expr::col(key(i)), dir.clone(), *nulls))
+                .chain([(Expr::col(Alias::new(PAGE_ID)), Order::Asc, None)])
+                .collect();
+            sort(&mut page, &by);
             page
         };
         page.limit(q.page_size).offset(offset);

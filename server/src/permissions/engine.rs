@@ -108,7 +108,6 @@ pub fn compile(table: &Table, rule: &Rule, caller: &Caller) -> Sql {
 pub fn condition(table: &Table, action: Action, caller: &Caller) -> Sql {
     match branches(table, action, caller) {
         Reach::All => always(),
-        Reach::Any(branches) if branches.is_empty() => nothing(),
         Reach::Any(branches) => branches.into_iter().fold(Sql::any(), Sql::add),
     }
 }
@@ -118,7 +117,8 @@ pub fn condition(table: &Table, action: Action, caller: &Caller) -> Sql {
 pub enum Reach {
     /// Every row.
     All,
-    /// The rows matching any of these conditions (none: no row).
+    /// The rows matching any of these conditions (at least one; a caller
+    /// who reaches no row gets [`nothing`]).
     Any(Vec<Sql>),
 }
 
@@ -147,6 +147,9 @@ pub fn branches(table: &Table, action: Action, caller: &Caller) -> Reach {
         roles.sort_unstable();
         roles.dedup();
         any.push(event_roles_sql(table, me, &roles));
+    }
+    if any.is_empty() {
+        any.push(nothing());
     }
     Reach::Any(any)
 }
