@@ -106,27 +106,30 @@ pub fn read_rendered_row(
     })
 }
 
-/// The distinct foreign-key columns of the to-one relationships.
-pub fn key_columns(relationships: &[Relationship]) -> Vec<&'static str> {
-    let mut keys: Vec<&'static str> = Vec::new();
-    for rel in relationships {
-        if let RelKind::BelongsTo { fk } = rel.kind
-            && !keys.contains(&fk)
-        {
-            keys.push(fk);
-        }
-    }
-    keys
+/// The distinct foreign-key columns of the to-one relationships, in
+/// declaration order (read for every row: no allocation).
+pub fn key_columns(relationships: &[Relationship]) -> impl Iterator<Item = &'static str> + '_ {
+    let fk = |rel: &Relationship| match rel.kind {
+        RelKind::BelongsTo { fk } => Some(fk),
+        RelKind::HasMany { .. } => None,
+    };
+    relationships
+        .iter()
+        .enumerate()
+        .filter_map(move |(i, rel)| {
+            fk(rel).filter(|key| !relationships[..i].iter().any(|r| fk(r) == Some(*key)))
+        })
 }
 
 fn read_keys(
     relationships: &[Relationship],
     r: &QueryResult,
 ) -> Result<Vec<(&'static str, Option<i64>)>, DbErr> {
-    key_columns(relationships)
-        .into_iter()
-        .map(|fk| Ok((fk, r.try_get::<Option<i64>>("", fk)?)))
-        .collect()
+    let mut keys = Vec::with_capacity(relationships.len());
+    for fk in key_columns(relationships) {
+        keys.push((fk, r.try_get::<Option<i64>>("", fk)?));
+    }
+    Ok(keys)
 }
 
 /// The JSON type and constraints of an attribute.

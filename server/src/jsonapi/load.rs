@@ -12,7 +12,7 @@
 
 use sea_orm::{
     Condition as Sql, ConnectionTrait, DbErr, QueryResult,
-    sea_query::{Alias, Asterisk, Expr, ExprTrait, Query, SelectStatement, SimpleExpr},
+    sea_query::{Asterisk, Expr, ExprTrait, Query, SelectStatement, SimpleExpr},
 };
 
 use super::{registry::DynResource, render::Sparse, resource::Record, sql_json};
@@ -71,8 +71,8 @@ impl Fieldset {
 /// `SELECT <table>.* FROM <table>`.
 pub fn base(res: &dyn DynResource) -> SelectStatement {
     Query::select()
-        .column((Alias::new(res.table()), Asterisk))
-        .from(Alias::new(res.table()))
+        .column((res.table(), Asterisk))
+        .from(res.table())
         .to_owned()
 }
 
@@ -96,7 +96,7 @@ pub fn count(res: &dyn DynResource, parts: Vec<Sql>) -> SimpleExpr {
         SimpleExpr::from(
             Query::select()
                 .expr(Expr::cust("COUNT(*)"))
-                .from(Alias::new(res.table()))
+                .from(res.table())
                 .cond_where(part)
                 .to_owned(),
         )
@@ -141,14 +141,10 @@ pub async fn rows_with<C: ConnectionTrait, T>(
         _ => None,
     };
     if let Some(layout) = &layout {
-        let from = Alias::new(res.table());
+        let from = res.table();
         stmt.clear_selects()
-            .column((from.clone(), Alias::new("id")))
-            .columns(
-                key_columns(res.relationships())
-                    .into_iter()
-                    .map(|fk| (from.clone(), Alias::new(fk))),
-            );
+            .column((from, "id"))
+            .columns(key_columns(res.relationships()).map(|fk| (from, fk)));
         layout.select(&mut stmt, res.table());
     }
     if limits {
@@ -156,7 +152,7 @@ pub async fn rows_with<C: ConnectionTrait, T>(
             .into_iter()
             .enumerate()
         {
-            stmt.expr_as(e, Alias::new(format!("oe_v{i}")));
+            stmt.expr_as(e, format!("oe_v{i}"));
         }
     }
     let action_rules = checks.action.map(|a| table.rules(a)).unwrap_or_default();
@@ -165,12 +161,12 @@ pub async fn rows_with<C: ConnectionTrait, T>(
             .into_iter()
             .enumerate()
         {
-            stmt.expr_as(e, Alias::new(format!("oe_a{i}")));
+            stmt.expr_as(e, format!("oe_a{i}"));
         }
     }
     let counting = checks.total.is_some();
     if let Some(parts) = checks.total {
-        stmt.expr_as(count(res, parts), Alias::new("oe_total"));
+        stmt.expr_as(count(res, parts), "oe_total");
     }
     let results = db.query_all(&stmt).await?;
     let mut total = None;

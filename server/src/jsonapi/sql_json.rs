@@ -26,17 +26,18 @@
 //! server's two cores.
 
 use std::{
+    borrow::Cow,
     collections::HashMap,
     sync::{Arc, LazyLock, PoisonError, RwLock},
 };
 
 use sea_orm::{
     DbBackend, DbErr, QueryResult,
-    sea_query::{Alias, Expr, SelectStatement},
+    sea_query::{DynIden, Expr, IntoIden, SelectStatement},
 };
 
 use super::registry::DynResource;
-use crate::model::{Field, FieldKind, value_of};
+use crate::model::{Field, FieldKind};
 
 /// SQLite passes at most 127 arguments to a function (`SQLITE_MAX_FUNCTION_ARG`
 /// in older builds): larger objects are split into `json_object` calls of
@@ -56,7 +57,10 @@ pub struct Layout {
 #[derive(Debug, Clone)]
 enum Piece {
     /// An object expression for consecutive members, selected as `alias`.
-    Members { sql: String, alias: String },
+    Members {
+        sql: Cow<'static, str>,
+        alias: Cow<'static, str>,
+    },
     /// A member read from its column.
     Column(&'static Field),
 }
@@ -85,7 +89,7 @@ pub fn layout(
         .get(res.table())
         .cloned();
     Some(known.unwrap_or_else(|| {
-        let built = Arc::new(build(res, None));
+        let built = Arc::new(build(res, None).into_static());
         FULL.write()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(res.table(), built.clone());
@@ -101,8 +105,8 @@ fn build(res: &dyn DynResource, wanted: Option<&Vec<String>>) -> Layout {
         if !run.is_empty() {
             let alias = format!("oe_attrs{}", pieces.len());
             pieces.push(Piece::Members {
-                sql: sqlite(table, run),
-                alias,
+                sql: Cow::Owned(sqlite(table, run)),
+                alias: Cow::Owned(alias),
             });
             run.clear();
         }
@@ -122,16 +126,54 @@ fn build(res: &dyn DynResource, wanted: Option<&Vec<String>>) -> Layout {
     Layout { pieces }
 }
 
+/// `text` for the life of the process. Only for what is built once per
+/// resource (the layout of every field): a bounded set.
+fn leak(text: Cow<'static, str>) -> Cow<'static, str> {
+    match text {
+        Cow::Owned(s) => Cow::Borrowed(Box::leak(s.into_boxed_str())),
+        borrowed => borrowed,
+    }
+}
+
+/// An identifier from `name`, without a copy when it is static.
+#[allow(
+    clippy::ptr_arg,
+    reason = "which variant it is decides whether the name is copied"
+)]
+fn iden(name: &Cow<'static, str>) -> DynIden {
+    match name {
+        Cow::Borrowed(s) => (*s).into_iden(),
+        Cow::Owned(s) => s.clone().into_iden(),
+    }
+}
+
 impl Layout {
+    /// The layout with its SQL kept for the life of the process, so that
+    /// selecting it copies nothing (the text of a whole event is 2.5 kB).
+    fn into_static(self) -> Layout {
+        let pieces = self
+            .pieces
+            .into_iter()
+            .map(|piece| match piece {
+                Piece::Members { sql, alias } => Piece::Members {
+                    sql: leak(sql),
+                    alias: leak(alias),
+                },
+                column => column,
+            })
+            .collect();
+        Layout { pieces }
+    }
+
     /// Adds what the layout reads to `stmt` (`FROM table`).
-    pub fn select(&self, stmt: &mut SelectStatement, table: &str) {
+    pub fn select(&self, stmt: &mut SelectStatement, table: &'static str) {
         for piece in &self.pieces {
             match piece {
                 Piece::Members { sql, alias } => {
-                    stmt.expr_as(Expr::cust(sql.clone()), Alias::new(alias.as_str()));
+                    stmt.expr_as(Expr::cust(sql.clone()), iden(alias));
                 }
                 Piece::Column(f) => {
-                    stmt.column((Alias::new(table), Alias::new(f.column)));
+                    stmt.column((table, f.column));
                 }
             }
         }
@@ -158,10 +200,14 @@ impl Layout {
                     out.push('"');
                     out.push_str(plain(f.name));
                     out.push_str("\":");
-                    let value = value_of(f, r)?;
-                    out.push_str(
-                        &serde_json::to_string(&value).map_err(|e| DbErr::Custom(e.to_string()))?,
-                    );
+                    // As serde_json writes a float (its shortest form that
+                    // reads back the same; not finite: `null`).
+                    match r.try_get::<Option<f64>>("", f.column)? {
+                        Some(x) if x.is_finite() => {
+                            out.push_str(ryu::Buffer::new().format_finite(x));
+                        }
+                        _ => out.push_str("null"),
+                    }
                 }
             }
         }

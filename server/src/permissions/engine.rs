@@ -3,6 +3,8 @@
 //! same SQL, as `CASE` columns of the one statement that loads them) and
 //! answers `has_access` for checks that have no row yet.
 
+use std::sync::{LazyLock, PoisonError, RwLock};
+
 use sea_orm::{
     Condition as Sql, ConnectionTrait, DbErr, FromQueryResult,
     sea_query::{Expr, ExprTrait, Query, SelectStatement},
@@ -12,18 +14,48 @@ use super::{Action, Check, EventLink, Role, Rule, Table, always, nothing};
 use crate::auth::Caller;
 
 /// Ids of the events where `user_id` holds one of `roles`.
-pub fn events_with_role(user_id: i64, roles: &[&str]) -> SelectStatement {
-    let role_ids = Query::select()
-        .column(("roles", "id"))
-        .from("roles")
-        .and_where(Expr::col(("roles", "name")).is_in(roles.iter().map(|r| (*r).to_owned())))
-        .to_owned();
+pub fn events_with_role(user_id: i64, roles: &[&'static str]) -> SelectStatement {
     Query::select()
         .column(("users_events_roles", "event_id"))
         .from("users_events_roles")
         .and_where(Expr::col(("users_events_roles", "user_id")).eq(user_id))
-        .and_where(Expr::col(("users_events_roles", "role_id")).in_subquery(role_ids))
+        .and_where(Expr::cust(role_ids_in(roles)))
         .to_owned()
+}
+
+/// `"users_events_roles"."role_id" IN (SELECT "roles"."id" FROM "roles"
+/// WHERE "roles"."name" IN ('a', 'b'))`: the role names are the code's own
+/// (never a request's), so they are written into the SQL, built once per
+/// set of roles (a handful). A member's list repeats this subquery in its
+/// page, its count and each include path; built from the query builder with
+/// bound names it cost about 25 allocations each time.
+fn role_ids_in(roles: &[&'static str]) -> &'static str {
+    /// Each set of roles with its SQL.
+    type Built = Vec<(Vec<&'static str>, &'static str)>;
+    static BUILT: LazyLock<RwLock<Built>> = LazyLock::new(RwLock::default);
+    let known = BUILT
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .find(|(set, _)| set.as_slice() == roles)
+        .map(|(_, sql)| *sql);
+    known.unwrap_or_else(|| {
+        let names: Vec<String> = roles
+            .iter()
+            .map(|r| format!("'{}'", r.replace('\'', "''")))
+            .collect();
+        let sql = format!(
+            "\"users_events_roles\".\"role_id\" IN (SELECT \"roles\".\"id\" FROM \"roles\" WHERE \"roles\".\"name\" IN ({}))",
+            names.join(", ")
+        );
+        // Bounded: one per distinct set of roles in the permission tables.
+        let sql: &'static str = Box::leak(sql.into_boxed_str());
+        BUILT
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((roles.to_vec(), sql));
+        sql
+    })
 }
 
 fn event_id_expr(table: &Table) -> Option<Expr> {
@@ -59,7 +91,7 @@ fn role_pred(table: &Table, role: Role, caller: &Caller) -> RolePred {
     }
 }
 
-fn event_roles_sql(table: &Table, me: i64, roles: &[&str]) -> Sql {
+fn event_roles_sql(table: &Table, me: i64, roles: &[&'static str]) -> Sql {
     match event_id_expr(table) {
         Some(event_id) => Sql::all().add(event_id.in_subquery(events_with_role(me, roles))),
         None => nothing(),
