@@ -229,11 +229,11 @@ async fn allocations_per_request_stay_within_budget() {
     // that adds work per request shows here first. Measured when set, on
     // SQLite (in memory) and on PostgreSQL (which reads columns, about 30
     // allocations a row of events, where SQLite renders a row's attributes
-    // as one text): detail 152 and 166, with a token 252 and 262, page of
-    // 20 413 and 851, with `include` 1108 and 1439; per row 7 and 29, per
-    // row with `include` 18 and 44. Before the linkage, identifiers, the
-    // user's statement and the keys stopped allocating (SQLite): 185, 451,
-    // 540 and 2264; per row 11 and 53.
+    // as one text): detail 151 and 166, with a token 251 and 262, page of
+    // 20 397 and 849, with `include` 1046 and 1439; per row 6 and 29, per
+    // row with `include` 15 and 44. Before the linkage, identifiers, the
+    // user's statement, the keys and the attributes' buffer stopped
+    // allocating (SQLite): 185, 451, 540 and 2264; per row 11 and 53.
     let postgres = app.db().get_database_backend() == DbBackend::Postgres;
     let (page_budget, include_budget, row_budget, included_row_budget) = if postgres {
         (1100, 1900, 32, 48)
@@ -290,4 +290,34 @@ async fn allocations_per_request_stay_within_budget() {
         row_bytes < 6 * row_body,
         "a row allocates {row_bytes} bytes for {row_body} bytes of document"
     );
+}
+
+/// Not a check: a profiling aid. With `ALLOC_PROFILE_PATH` (`{id}` stands
+/// for an event's id; `ALLOC_PROFILE_TOKEN` set sends the owner's token)
+/// it sends `ALLOC_PROFILE_N` requests (300) to the seeded app, to run
+/// under `valgrind --tool=dhat` twice (N=0 and N=300) and compare with
+/// `scripts/dhat-diff.py`: what is left is what the requests allocated,
+/// by call site (docs/benchmarks.md, "Allocations").
+#[tokio::test]
+#[ignore = "a profiling aid, run by hand under valgrind"]
+async fn profile_allocations() {
+    let path = std::env::var("ALLOC_PROFILE_PATH").unwrap_or_else(|_| "/v1/events".into());
+    let app = TestApp::spawn().await.unwrap();
+    let w = seed(&app, 25, 3).await;
+    let token = app.token_for(&w.owner);
+    let path = path.replace("{id}", &w.event.id.to_string());
+    let base = app.base.clone();
+    let token = std::env::var("ALLOC_PROFILE_TOKEN")
+        .is_ok()
+        .then_some(token);
+    let n: usize = std::env::var("ALLOC_PROFILE_N").map_or(300, |v| v.parse().unwrap());
+    tokio::task::spawn_blocking(move || {
+        let mut client = Client::connect(&base);
+        for _ in 0..n {
+            let (status, _) = client.get(&path, token.as_deref());
+            assert_eq!(status, 200, "{path}");
+        }
+    })
+    .await
+    .unwrap();
 }

@@ -181,22 +181,32 @@ impl Layout {
 
     /// The attributes object of one selected row.
     pub fn read(&self, r: &QueryResult) -> Result<String, DbErr> {
-        let mut out = String::with_capacity(512);
-        out.push('{');
+        // The object is built in the first text the driver hands over
+        // (usually the largest), opened up: `{a…}` → `{a…`, so a row
+        // costs no buffer of its own.
+        let mut out = String::new();
         for piece in &self.pieces {
-            if out.len() > 1 {
+            if !out.is_empty() {
                 out.push(',');
             }
             match piece {
                 Piece::Members { alias, .. } => {
-                    let text: String = r.try_get("", alias)?;
+                    let mut text: String = r.try_get("", alias.as_ref())?;
                     let members = text
                         .strip_prefix('{')
                         .and_then(|t| t.strip_suffix('}'))
                         .ok_or_else(|| DbErr::Custom(format!("{alias}: not an object")))?;
-                    out.push_str(members);
+                    if out.is_empty() {
+                        text.pop();
+                        out = text;
+                    } else {
+                        out.push_str(members);
+                    }
                 }
                 Piece::Column(f) => {
+                    if out.is_empty() {
+                        out.push('{');
+                    }
                     out.push('"');
                     out.push_str(plain(f.name));
                     out.push_str("\":");
@@ -210,6 +220,9 @@ impl Layout {
                     }
                 }
             }
+        }
+        if out.is_empty() {
+            out.push('{');
         }
         out.push('}');
         Ok(out)
