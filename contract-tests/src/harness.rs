@@ -22,6 +22,17 @@ pub enum HarnessError {
     /// A bad `TEST_DATABASE_URL`.
     #[error("TEST_DATABASE_URL: {0}")]
     Url(String),
+    /// A factory could not store its rows.
+    #[error("seeding: {0}")]
+    Seed(#[from] open_event_factories::FactoryError),
+}
+
+/// What [`TestApp::published_events`] stored.
+pub struct PublishedEvents {
+    /// The events' owner.
+    pub owner: open_event_server::db::entities::user::Model,
+    /// The events, in the order they were stored.
+    pub events: Vec<open_event_server::db::entities::event::Model>,
 }
 
 /// A running server on a free port, with its state and an HTTP client.
@@ -163,6 +174,33 @@ impl TestApp {
         });
         let app = Self::spawn_embedded(|_| {}, embedding).await?;
         Ok((app, counter))
+    }
+
+    /// Stores `events` published events of one new owner, each with an
+    /// organizer and `sponsors_each` sponsors (the statement and allocation
+    /// budgets' data).
+    pub async fn published_events(
+        &self,
+        events: usize,
+        sponsors_each: usize,
+    ) -> Result<PublishedEvents, HarnessError> {
+        use open_event_factories::prelude::*;
+        let owner = UserFactory::new().create(self.db()).await?;
+        let mut out = Vec::with_capacity(events);
+        for _ in 0..events {
+            let e = EventFactory::new()
+                .published()
+                .owned_by(&owner)
+                .with_organizers(1)
+                .create(self.db())
+                .await?;
+            SponsorFactory::new()
+                .for_event(&e)
+                .create_batch(self.db(), sponsors_each)
+                .await?;
+            out.push(e);
+        }
+        Ok(PublishedEvents { owner, events: out })
     }
 
     /// The application state (database, settings, cache).

@@ -8,4 +8,4 @@ pub mod harness;
 pub mod providers;
 pub mod runner;
 
-pub use harness::{StatementCounter, TestApp, TestResponse};
+pub use harness::{PublishedEvents, StatementCounter, TestApp, TestResponse};

@@ -24,7 +24,7 @@ use std::{
 };
 
 use open_event_contract_tests::TestApp;
-use open_event_factories::prelude::*;
+use open_event_server::db::entities::{event, user};
 use sea_orm::DbBackend;
 
 struct Counting;
@@ -164,45 +164,21 @@ async fn cost(app: &TestApp, path: &str, token: Option<&str>) -> Cost {
     runs.into_iter().min_by_key(|c| c.allocations).unwrap()
 }
 
-struct World {
-    owner: open_event_server::db::entities::user::Model,
-    event: open_event_server::db::entities::event::Model,
-}
-
-/// `events` published events of one owner, each with an organizer and
-/// `sponsors` sponsors.
-async fn seed(app: &TestApp, events: usize, sponsors: usize) -> World {
-    let owner = UserFactory::new().create(app.db()).await.unwrap();
-    let mut first = None;
-    for _ in 0..events {
-        let e = EventFactory::new()
-            .published()
-            .owned_by(&owner)
-            .with_organizers(1)
-            .create(app.db())
-            .await
-            .unwrap();
-        SponsorFactory::new()
-            .for_event(&e)
-            .create_batch(app.db(), sponsors)
-            .await
-            .unwrap();
-        first.get_or_insert(e);
-    }
-    World {
-        owner,
-        event: first.unwrap(),
-    }
+/// One owner's `events` published events, each with an organizer and
+/// `sponsors` sponsors: the owner and the first event.
+async fn seed(app: &TestApp, events: usize, sponsors: usize) -> (user::Model, event::Model) {
+    let mut world = app.published_events(events, sponsors).await.unwrap();
+    (world.owner, world.events.swap_remove(0))
 }
 
 #[tokio::test]
 async fn allocations_per_request_stay_within_budget() {
     let app = TestApp::spawn().await.unwrap();
-    let w = seed(&app, 25, 3).await;
-    let token = app.token_for(&w.owner);
+    let (owner, event) = seed(&app, 25, 3).await;
+    let token = app.token_for(&owner);
 
-    let detail = cost(&app, &format!("/v1/events/{}", w.event.id), None).await;
-    let with_token = cost(&app, &format!("/v1/events/{}", w.event.id), Some(&token)).await;
+    let detail = cost(&app, &format!("/v1/events/{}", event.id), None).await;
+    let with_token = cost(&app, &format!("/v1/events/{}", event.id), Some(&token)).await;
     let page5 = cost(&app, "/v1/events?page[size]=5", None).await;
     let page20 = cost(&app, "/v1/events?page[size]=20", None).await;
     let include = "include=users-events-roles";
@@ -218,7 +194,7 @@ async fn allocations_per_request_stay_within_budget() {
         Some(&token),
     )
     .await;
-    let sponsors = cost(&app, &format!("/v1/events/{}/sponsors", w.event.id), None).await;
+    let sponsors = cost(&app, &format!("/v1/events/{}/sponsors", event.id), None).await;
     eprintln!(
         "allocations (bytes, body): detail {detail:?}; token {with_token:?}; \
          page of 5 {page5:?}; of 20 {page20:?}; with include {inc5:?} {inc20:?}; \
@@ -303,9 +279,9 @@ async fn allocations_per_request_stay_within_budget() {
 async fn profile_allocations() {
     let path = std::env::var("ALLOC_PROFILE_PATH").unwrap_or_else(|_| "/v1/events".into());
     let app = TestApp::spawn().await.unwrap();
-    let w = seed(&app, 25, 3).await;
-    let token = app.token_for(&w.owner);
-    let path = path.replace("{id}", &w.event.id.to_string());
+    let (owner, event) = seed(&app, 25, 3).await;
+    let token = app.token_for(&owner);
+    let path = path.replace("{id}", &event.id.to_string());
     let base = app.base.clone();
     let token = std::env::var("ALLOC_PROFILE_TOKEN")
         .is_ok()

@@ -3,9 +3,7 @@
 //! neither grows with page size, data size or the number of rules. Counted
 //! through the database's metric callback on the real app.
 
-use open_event_contract_tests::{StatementCounter, TestApp};
-use open_event_factories::prelude::*;
-use open_event_server::db::entities::{event, user};
+use open_event_contract_tests::{PublishedEvents, StatementCounter, TestApp};
 
 /// Statements one request runs.
 async fn count(
@@ -37,30 +35,8 @@ async fn within(
     n
 }
 
-struct World {
-    owner: user::Model,
-    events: Vec<event::Model>,
-}
-
-async fn seed(app: &TestApp, events: usize, sponsors_each: usize) -> World {
-    let owner = UserFactory::new().create(app.db()).await.unwrap();
-    let mut out = Vec::new();
-    for _ in 0..events {
-        let e = EventFactory::new()
-            .published()
-            .owned_by(&owner)
-            .with_organizers(1)
-            .create(app.db())
-            .await
-            .unwrap();
-        SponsorFactory::new()
-            .for_event(&e)
-            .create_batch(app.db(), sponsors_each)
-            .await
-            .unwrap();
-        out.push(e);
-    }
-    World { owner, events: out }
+async fn seed(app: &TestApp, events: usize, sponsors_each: usize) -> PublishedEvents {
+    app.published_events(events, sponsors_each).await.unwrap()
 }
 
 #[tokio::test]
