@@ -266,3 +266,40 @@ pub fn write_resource(
     }
     w.raw("},\"links\":{\"self\":").plain(&base).raw("}}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The linkage written into a document and the linkage as a value (the
+    /// relationship endpoints) are the same JSON, for every shape.
+    #[test]
+    fn written_linkage_is_the_value_linkage() {
+        let shapes = [
+            Targets::One(None),
+            Targets::One(Some(7)),
+            Targets::Many(Vec::new()),
+            Targets::Many(vec![3, -1, i64::MAX]),
+        ];
+        for targets in shapes {
+            let linked = Linked {
+                rel: "sponsors",
+                type_name: "sponsor",
+                targets,
+            };
+            let mut w = Writer::new();
+            w.linkage(&linked);
+            let written: Value = serde_json::from_slice(&w.finish().0).unwrap();
+            assert_eq!(written, linked.to_value(), "{linked:?}");
+        }
+        let many = Linked {
+            rel: "sponsors",
+            type_name: "sponsor",
+            targets: Targets::Many(vec![1, 2]),
+        };
+        assert_eq!(
+            many.to_value(),
+            json!([{"type": "sponsor", "id": "1"}, {"type": "sponsor", "id": "2"}])
+        );
+    }
+}

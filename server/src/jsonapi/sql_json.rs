@@ -89,11 +89,13 @@ pub fn layout(
         .get(res.table())
         .cloned();
     Some(known.unwrap_or_else(|| {
-        let built = Arc::new(build(res, None).into_static());
+        // Built under the write lock, so that each resource's text is kept
+        // for the life of the process once.
         FULL.write()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(res.table(), built.clone());
-        built
+            .entry(res.table())
+            .or_insert_with(|| Arc::new(build(res, None).into_static()))
+            .clone()
     }))
 }
 
@@ -186,9 +188,6 @@ impl Layout {
         // costs no buffer of its own.
         let mut out = String::new();
         for piece in &self.pieces {
-            if !out.is_empty() {
-                out.push(',');
-            }
             match piece {
                 Piece::Members { alias, .. } => {
                     let mut text: String = r.try_get("", alias.as_ref())?;
@@ -196,17 +195,19 @@ impl Layout {
                         .strip_prefix('{')
                         .and_then(|t| t.strip_suffix('}'))
                         .ok_or_else(|| DbErr::Custom(format!("{alias}: not an object")))?;
+                    if members.is_empty() {
+                        continue;
+                    }
                     if out.is_empty() {
                         text.pop();
                         out = text;
                     } else {
+                        out.push(',');
                         out.push_str(members);
                     }
                 }
                 Piece::Column(f) => {
-                    if out.is_empty() {
-                        out.push('{');
-                    }
+                    out.push(if out.is_empty() { '{' } else { ',' });
                     out.push('"');
                     out.push_str(plain(f.name));
                     out.push_str("\":");

@@ -39,23 +39,30 @@ fn role_ids_in(roles: &[&'static str]) -> &'static str {
         .iter()
         .find(|(set, _)| set.as_slice() == roles)
         .map(|(_, sql)| *sql);
-    known.unwrap_or_else(|| {
-        let names: Vec<String> = roles
-            .iter()
-            .map(|r| format!("'{}'", r.replace('\'', "''")))
-            .collect();
-        let sql = format!(
-            "\"users_events_roles\".\"role_id\" IN (SELECT \"roles\".\"id\" FROM \"roles\" WHERE \"roles\".\"name\" IN ({}))",
-            names.join(", ")
-        );
-        // Bounded: one per distinct set of roles in the permission tables.
-        let sql: &'static str = Box::leak(sql.into_boxed_str());
-        BUILT
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((roles.to_vec(), sql));
-        sql
-    })
+    if let Some(sql) = known {
+        return sql;
+    }
+    if roles.is_empty() {
+        // No role satisfies: no row (an empty `IN ()` is not SQL).
+        return "FALSE";
+    }
+    let mut built = BUILT.write().unwrap_or_else(PoisonError::into_inner);
+    // Another request may have built it since the read.
+    if let Some((_, sql)) = built.iter().find(|(set, _)| set.as_slice() == roles) {
+        return sql;
+    }
+    let names: Vec<String> = roles
+        .iter()
+        .map(|r| format!("'{}'", r.replace('\'', "''")))
+        .collect();
+    let sql = format!(
+        "\"users_events_roles\".\"role_id\" IN (SELECT \"roles\".\"id\" FROM \"roles\" WHERE \"roles\".\"name\" IN ({}))",
+        names.join(", ")
+    );
+    // Bounded: one per distinct set of roles in the permission tables.
+    let sql: &'static str = Box::leak(sql.into_boxed_str());
+    built.push((roles.to_vec(), sql));
+    sql
 }
 
 fn event_id_expr(table: &Table) -> Option<Expr> {
