@@ -205,8 +205,8 @@ async fn allocations_per_request_stay_within_budget() {
     // that adds work per request shows here first. Measured when set, on
     // SQLite (in memory) and on PostgreSQL (which reads columns, about 30
     // allocations a row of events, where SQLite renders a row's attributes
-    // as one text): detail 151 and 166, with a token 251 and 262, page of
-    // 20 397 and 849, with `include` 1046 and 1439; per row 6 and 29, per
+    // as one text): detail 151 and 166, with a token 244 and 255, page of
+    // 20 397 and 849, with `include` 1046 and 1432; per row 6 and 29, per
     // row with `include` 15 and 44. Before the linkage, identifiers, the
     // user's statement, the keys and the attributes' buffer stopped
     // allocating (SQLite): 185, 451, 540 and 2264; per row 11 and 53.

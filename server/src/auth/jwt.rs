@@ -45,6 +45,9 @@ pub struct Claims {
 pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// What [`JwtKeys::verify`] checks, built once (it is a few sets and
+    /// strings; every request with a token verifies).
+    validation: Validation,
     access_ttl: i64,
     refresh_ttl: i64,
 }
@@ -61,6 +64,7 @@ impl JwtKeys {
         JwtKeys {
             encoding: EncodingKey::from_secret(secret.as_bytes()),
             decoding: DecodingKey::from_secret(secret.as_bytes()),
+            validation: validation(),
             access_ttl,
             refresh_ttl,
         }
@@ -100,11 +104,7 @@ impl JwtKeys {
 
     /// Verifies signature, expiry and type.
     pub fn verify(&self, token: &str, expected: TokenType) -> Result<Claims, ApiError> {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = 0;
-        validation.validate_nbf = true;
-        validation.set_required_spec_claims(&["exp", "sub", "iat"]);
-        let data = decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
+        let data = decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind;
             let detail = match e.kind() {
                 ErrorKind::ExpiredSignature => "The token has expired.",
@@ -122,6 +122,15 @@ impl JwtKeys {
         }
         Ok(data.claims)
     }
+}
+
+/// HS256 only, no leeway, `nbf` checked, `exp`, `sub` and `iat` required.
+fn validation() -> Validation {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.leeway = 0;
+    validation.validate_nbf = true;
+    validation.set_required_spec_claims(&["exp", "sub", "iat"]);
+    validation
 }
 
 /// Extracts the token from `JWT <t>` or `Bearer <t>`.
