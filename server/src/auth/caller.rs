@@ -3,7 +3,7 @@
 //! A header that is present is always verified: a bad, expired, revoked or
 //! tampered token is a 401, never a silent fallback to anonymous.
 
-use std::sync::{Arc, LazyLock, PoisonError, RwLock};
+use std::sync::{Arc, LazyLock};
 
 use poem::{Request, RequestBody};
 use poem_openapi::{
@@ -98,31 +98,22 @@ impl Caller {
 /// the query builder each time cost about 45 allocations of the request's
 /// 450 (each column's identifier, the rendering).
 fn user_by_id(backend: DbBackend, id: i64) -> Statement {
-    static BUILT: LazyLock<RwLock<Vec<(DbBackend, Statement)>>> = LazyLock::new(RwLock::default);
-    let with_id = |known: &Statement| {
-        let mut stmt = known.clone();
-        if let Some(Values(values)) = &mut stmt.values
-            && let Some(first) = values.first_mut()
-        {
-            *first = id.into();
-        }
-        stmt
+    static SQLITE: LazyLock<Statement> =
+        LazyLock::new(|| user::Entity::find_by_id(0).build(DbBackend::Sqlite));
+    static POSTGRES: LazyLock<Statement> =
+        LazyLock::new(|| user::Entity::find_by_id(0).build(DbBackend::Postgres));
+    let mut stmt = match backend {
+        DbBackend::Sqlite => SQLITE.clone(),
+        DbBackend::Postgres => POSTGRES.clone(),
+        _ => return user::Entity::find_by_id(id).build(backend),
     };
-    let known = BUILT
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .iter()
-        .find(|(b, _)| *b == backend)
-        .map(|(_, stmt)| with_id(stmt));
-    known.unwrap_or_else(|| {
-        // The id is the statement's first value (the `LIMIT` the second).
-        let stmt = user::Entity::find_by_id(id).build(backend);
-        BUILT
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((backend, stmt.clone()));
-        stmt
-    })
+    // The id is the statement's first value (the `LIMIT` the second).
+    if let Some(Values(values)) = &mut stmt.values
+        && let Some(first) = values.first_mut()
+    {
+        *first = id.into();
+    }
+    stmt
 }
 
 /// Loads the token's user; deleted, blocked or revoked → 401.

@@ -33,6 +33,10 @@ fn role_ids_in(roles: &[&'static str]) -> &'static str {
     /// Each set of roles with its SQL.
     type Built = Vec<(Vec<&'static str>, &'static str)>;
     static BUILT: LazyLock<RwLock<Built>> = LazyLock::new(RwLock::default);
+    if roles.is_empty() {
+        // No role satisfies: no row (an empty `IN ()` is not SQL).
+        return "FALSE";
+    }
     let known = BUILT
         .read()
         .unwrap_or_else(PoisonError::into_inner)
@@ -41,10 +45,6 @@ fn role_ids_in(roles: &[&'static str]) -> &'static str {
         .map(|(_, sql)| *sql);
     if let Some(sql) = known {
         return sql;
-    }
-    if roles.is_empty() {
-        // No role satisfies: no row (an empty `IN ()` is not SQL).
-        return "FALSE";
     }
     let mut built = BUILT.write().unwrap_or_else(PoisonError::into_inner);
     // Another request may have built it since the read.
