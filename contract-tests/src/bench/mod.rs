@@ -115,6 +115,11 @@ pub enum Sub {
     },
 }
 
+/// A scenario's row, the one-statement and raw ceilings measured right
+/// before it, and for the app's reads the replay of its own statements
+/// with their number.
+type Measured = (Row, Row, Row, Option<(Row, usize)>);
+
 /// One row of the report.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -398,21 +403,24 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         Some(&login_body),
     );
     let login: MakeRequest = Arc::new(move |_| login.clone());
-    let scenarios: Vec<(String, (SocketAddr, u32), MakeRequest)> = vec![
+    let scenarios: Vec<(String, (SocketAddr, u32), MakeRequest, bool)> = vec![
         (
             "event detail, anonymous".into(),
             app_addr,
             rotating(ids.clone(), "", None),
+            true,
         ),
         (
             "event detail, with a token".into(),
             app_addr,
             rotating(ids.clone(), "", Some(member_token.clone())),
+            true,
         ),
         (
             "events list of 20, anonymous".into(),
             app_addr,
             get("/v1/events?page%5Bsize%5D=20".into(), None),
+            true,
         ),
         (
             "events list of 20 + include=users-events-roles, owner".into(),
@@ -421,6 +429,7 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
                 "/v1/events?page%5Bsize%5D=20&include=users-events-roles".into(),
                 Some(owner_token.clone()),
             ),
+            true,
         ),
         (
             "sponsors of an event, anonymous".into(),
@@ -430,12 +439,19 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
                 "/sponsors",
                 None,
             ),
+            true,
         ),
-        ("event create, registered user".into(), app_addr, create),
+        (
+            "event create, registered user".into(),
+            app_addr,
+            create,
+            false,
+        ),
         (
             "event detail, anonymous, --anonymous-cache".into(),
             cached_addr,
             rotating(ids.clone(), "", None),
+            false,
         ),
     ];
 
@@ -488,22 +504,29 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         ..load
     };
     let login_name = "login (argon2id), reported apart";
+    let at_app_reads: Vec<String> = scenarios
+        .iter()
+        .filter(|s| s.3)
+        .map(|s| s.0.clone())
+        .collect();
     let mut all: Vec<(String, (SocketAddr, u32), MakeRequest, Load)> = scenarios
         .into_iter()
-        .map(|(name, at, make)| (name, at, make, load))
+        .map(|(name, at, make, _)| (name, at, make, load))
         .collect();
     all.push((login_name.to_owned(), app_addr, login, login_load));
-    let mut rows: Vec<(Row, Row, Row)> = Vec::new();
+    let mut rows: Vec<Measured> = Vec::new();
     // Per scenario, the range of its ratio to the one-statement ceiling
     // over the repeats.
     let mut spreads: Vec<(f64, f64)> = Vec::new();
-    let one_ratio =
-        |(row, one, _): &(Row, Row, Row)| row.outcome.rps() / one.outcome.rps().max(1e-9);
+    let one_ratio = |(row, one, _, _): &Measured| row.outcome.rps() / one.outcome.rps().max(1e-9);
+    // The app's reads get the floor of their own statements replayed
+    // (not the cached app, whose hits run none, nor the writes).
+    let replayed = |name: &str| at_app_reads.iter().any(|n| n == name);
     for (name, at, make, scenario_load) in all {
         if !wanted(&name) {
             continue;
         }
-        let mut runs: Vec<(Row, Row, Row)> = Vec::new();
+        let mut runs: Vec<Measured> = Vec::new();
         for _ in 0..cli.repeat {
             let raw_c = measure(
                 "ceiling: raw handler, fixed body",
@@ -520,7 +543,20 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
             )
             .await?;
             let row = measure(&name, at, make.clone(), scenario_load).await?;
-            runs.push((row, one_c, raw_c));
+            let floor = if replayed(&name) {
+                let n = record_one(&app, at, make.clone()).await?;
+                let replay = measure(
+                    &format!("{name}: its {n} statement(s) alone"),
+                    at,
+                    get("/__bench/replay".into(), None),
+                    load,
+                )
+                .await?;
+                Some((replay, n))
+            } else {
+                None
+            };
+            runs.push((row, one_c, raw_c, floor));
         }
         runs.sort_by(|a, b| one_ratio(a).total_cmp(&one_ratio(b)));
         spreads.push((
@@ -543,14 +579,22 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
     }
     let _ = writeln!(
         report,
-        "| request | req/s | p50 ms | p99 ms | errors | ÷ one-statement ceiling | ÷ raw handler | ÷ one-statement, all runs | server CPU µs a request | ÷ one-statement by CPU |"
+        "| request | req/s | p50 ms | p99 ms | errors | ÷ one-statement ceiling | ÷ raw handler | ÷ one-statement, all runs | server CPU µs a request | ÷ one-statement by CPU | ÷ its statements alone (CPU µs) |"
     );
-    let _ = writeln!(report, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
-    for ((r, one_c, raw_c), (lo, hi)) in rows.iter().zip(&spreads) {
+    let _ = writeln!(report, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    for ((r, one_c, raw_c, floor), (lo, hi)) in rows.iter().zip(&spreads) {
         let cpu = r.cpu_us_per_request();
+        let floor = floor.as_ref().map_or("".to_owned(), |(f, n)| {
+            format!(
+                "{:.2} ({n}: {})",
+                r.outcome.rps() / f.outcome.rps().max(1e-9),
+                f.cpu_us_per_request()
+                    .map_or("?".into(), |us| format!("{us:.0}"))
+            )
+        });
         let _ = writeln!(
             report,
-            "| {} | {:.0} | {:.2} | {:.2} | {} | {:.2} | {:.3} | {lo:.2}–{hi:.2} | {} | {} |",
+            "| {} | {:.0} | {:.2} | {:.2} | {} | {:.2} | {:.3} | {lo:.2}–{hi:.2} | {} | {} | {floor} |",
             r.name,
             r.outcome.rps(),
             r.outcome.ms(0.5),
@@ -567,7 +611,7 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
                 .map_or("?".into(), |(one, us)| format!("{:.2}", one / us.max(1e-9))),
         );
     }
-    let range = |f: &dyn Fn(&(Row, Row, Row)) -> f64| {
+    let range = |f: &dyn Fn(&Measured) -> f64| {
         let v: Vec<f64> = rows.iter().map(f).collect();
         let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = v.iter().copied().fold(0.0, f64::max);
@@ -577,12 +621,12 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         let _ = writeln!(
             report,
             "\nCeilings, measured right before each row (req/s, p99 ms, server CPU µs a request): one-statement {} (p99 {}, CPU {}), raw handler {} (p99 {}, CPU {}).",
-            range(&|(_, one, _)| one.outcome.rps()),
-            range(&|(_, one, _)| one.outcome.ms(0.99)),
-            range(&|(_, one, _)| one.cpu_us_per_request().unwrap_or(0.0)),
-            range(&|(_, _, raw)| raw.outcome.rps()),
-            range(&|(_, _, raw)| raw.outcome.ms(0.99)),
-            range(&|(_, _, raw)| raw.cpu_us_per_request().unwrap_or(0.0)),
+            range(&|(_, one, _, _)| one.outcome.rps()),
+            range(&|(_, one, _, _)| one.outcome.ms(0.99)),
+            range(&|(_, one, _, _)| one.cpu_us_per_request().unwrap_or(0.0)),
+            range(&|(_, _, raw, _)| raw.outcome.rps()),
+            range(&|(_, _, raw, _)| raw.outcome.ms(0.99)),
+            range(&|(_, _, raw, _)| raw.cpu_us_per_request().unwrap_or(0.0)),
         );
     }
     if matches!(cli.db, Engine::Postgres) {
@@ -615,6 +659,40 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
     std::fs::write(&file, &report).map_err(|e| e.to_string())?;
     eprintln!("bench: report written to {}", file.display());
     Ok(report)
+}
+
+/// Records the statements of one request `make` sends to `at` and keeps
+/// them for `GET /__bench/replay` (see `serve::Replay`); their number.
+async fn record_one(app: &str, at: (SocketAddr, u32), make: MakeRequest) -> Result<usize, String> {
+    let client = reqwest::Client::new();
+    let post = async |path: &str| -> Result<String, String> {
+        let r = client
+            .post(format!("{app}{path}"))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !r.status().is_success() {
+            return Err(format!("{path}: HTTP {}", r.status()));
+        }
+        r.text().await.map_err(|e| e.to_string())
+    };
+    post("/__bench/record").await?;
+    let once = Load {
+        connections: 1,
+        duration: Duration::from_secs(10),
+        max_requests: 1,
+    };
+    let outcome = load::run(at.0, make, once).await?;
+    let n = post("/__bench/replay").await?;
+    if outcome.requests != 1 || outcome.errors != 0 {
+        return Err(format!(
+            "recording a request's statements: {} answered, {} errors",
+            outcome.requests, outcome.errors
+        ));
+    }
+    n.trim()
+        .parse()
+        .map_err(|e: std::num::ParseIntError| e.to_string())
 }
 
 async fn served_requests(app: &str) -> Result<u64, String> {

@@ -7,13 +7,15 @@
 //!   sea-orm and rendering the row (the most any database-backed read on
 //!   this stack can do);
 //! - `app`: the server as shipped ([`Application::build_with`]), plus a
-//!   request counter (`GET /__bench/requests`) through the embedding hook;
+//!   request counter (`GET /__bench/requests`) and a statement replay
+//!   ([`Replay`]: `/__bench/record`, `/__bench/replay`) through the
+//!   embedding hooks;
 //! - `cached`: the same app with the anonymous `GET` cache on
 //!   (`--anonymous-cache`).
 
 use std::sync::{
-    Arc,
-    atomic::{AtomicU64, Ordering},
+    Arc, Mutex, OnceLock, PoisonError, RwLock,
+    atomic::{AtomicBool, AtomicU64, Ordering},
 };
 
 use clap::Parser as _;
@@ -28,7 +30,7 @@ use poem::{
     listener::{Acceptor, Listener, TcpListener},
     web::{Data, Path},
 };
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
 use serde::{Deserialize, Serialize};
 
 /// What one server process of the benchmark hosts.
@@ -80,6 +82,78 @@ async fn one(Path(id): Path<i64>, db: Data<&DatabaseConnection>) -> Response {
             .status(poem::http::StatusCode::INTERNAL_SERVER_ERROR)
             .finish(),
     }
+}
+
+/// The statements one request ran, replayed alone: the floor under a
+/// read, what its database work costs through sea-orm with nothing of the
+/// API around it.
+///
+/// `POST /__bench/record` starts recording what the app's read pool runs
+/// (SQL and bound values, through sea-orm's metric callback); the bench
+/// then sends one request of a scenario; `POST /__bench/replay` stops and
+/// keeps what was recorded (answering how many statements); every
+/// `GET /__bench/replay` then runs those statements, in order, on the same
+/// pool, reading every row the driver hands over, and answers `ok`.
+#[derive(Default)]
+struct Replay {
+    recording: AtomicBool,
+    seen: Mutex<Vec<Statement>>,
+    kept: RwLock<Arc<Vec<Statement>>>,
+    db: OnceLock<DatabaseConnection>,
+}
+
+impl Replay {
+    /// Hooks the app's read pool.
+    fn hook(self: &Arc<Self>, db: &mut DatabaseConnection) {
+        let me = self.clone();
+        db.set_metric_callback(move |info| {
+            if me.recording.load(Ordering::Relaxed) {
+                me.seen
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(info.statement.clone());
+            }
+        });
+        let _ = self.db.set(db.clone());
+    }
+
+    fn record(&self) -> String {
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        self.recording.store(true, Ordering::Relaxed);
+        String::new()
+    }
+
+    fn keep(&self) -> String {
+        self.recording.store(false, Ordering::Relaxed);
+        let seen = std::mem::take(&mut *self.seen.lock().unwrap_or_else(PoisonError::into_inner));
+        let n = seen.len();
+        *self.kept.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(seen);
+        n.to_string()
+    }
+
+    async fn run(&self) -> Response {
+        let kept = self
+            .kept
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let Some(db) = self.db.get() else {
+            return status(poem::http::StatusCode::SERVICE_UNAVAILABLE);
+        };
+        for stmt in kept.iter() {
+            if db.query_all_raw(stmt.clone()).await.is_err() {
+                return status(poem::http::StatusCode::INTERNAL_SERVER_ERROR);
+            }
+        }
+        Response::builder().content_type("text/plain").body("ok")
+    }
+}
+
+fn status(code: poem::http::StatusCode) -> Response {
+    Response::builder().status(code).finish()
 }
 
 async fn bind() -> std::io::Result<(poem::listener::TcpAcceptor, u16)> {
@@ -145,7 +219,23 @@ pub async fn serve(part: Part, database_url: &str, jwt_secret: &str) -> Result<(
     let counter = Arc::new(AtomicU64::new(0));
     let seen = counter.clone();
     let total = counter.clone();
+    let replay = Arc::new(Replay::default());
+    let (hook, arm, keep, run) = (replay.clone(), replay.clone(), replay.clone(), replay);
     let embedding = Embedding::default()
+        .database(move |db| hook.hook(db))
+        .route(
+            "/__bench/record",
+            poem::post(poem::endpoint::make_sync(move |_| arm.record())),
+        )
+        .route(
+            "/__bench/replay",
+            poem::post(poem::endpoint::make_sync(move |_| keep.keep())).get(poem::endpoint::make(
+                move |_| {
+                    let run = run.clone();
+                    async move { run.run().await }
+                },
+            )),
+        )
         .route(
             "/__bench/requests",
             poem::endpoint::make_sync(move |_| total.load(Ordering::Relaxed).to_string()),
@@ -171,5 +261,67 @@ pub async fn serve(part: Part, database_url: &str, jwt_secret: &str) -> Result<(
     tokio::select! {
         () = stop => Ok(()),
         r = app.run_until(std::future::pending()) => r.map_err(|e| e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    use super::*;
+
+    /// What is recorded is what the pool ran (values too), only while
+    /// recording, and a replay runs it again.
+    #[tokio::test]
+    async fn replays_what_one_request_ran() {
+        let replay = Arc::new(Replay::default());
+        // One connection: the in-memory database is that connection's.
+        let mut db = db::connect("sqlite::memory:").await.unwrap();
+        replay.hook(&mut db);
+        db.execute_unprepared("CREATE TABLE t (x INTEGER)")
+            .await
+            .unwrap();
+        replay.record();
+        let insert = |x: i64| {
+            Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                "INSERT INTO t VALUES (?)",
+                [x.into()],
+            )
+        };
+        db.execute_raw(insert(7)).await.unwrap();
+        db.query_all_raw(Statement::from_string(DbBackend::Sqlite, "SELECT x FROM t"))
+            .await
+            .unwrap();
+        assert_eq!(replay.keep(), "2");
+        // Not recording any more.
+        db.execute_raw(insert(8)).await.unwrap();
+        assert_eq!(replay.kept.read().unwrap().len(), 2);
+        let r = replay.run().await;
+        assert!(r.status().is_success());
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT x FROM t ORDER BY x",
+            ))
+            .await
+            .unwrap();
+        let xs: Vec<i64> = rows.iter().map(|r| r.try_get("", "x").unwrap()).collect();
+        assert_eq!(
+            xs,
+            [7, 7, 8],
+            "the replay ran the recorded insert with its value"
+        );
+        // A statement that fails on replay is a 500, not a panic.
+        *replay.kept.write().unwrap() = Arc::new(vec![Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT nope FROM t",
+        )]);
+        assert_eq!(
+            replay.run().await.status(),
+            poem::http::StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }
