@@ -152,14 +152,25 @@ pub async fn connect_with(
     })
 }
 
+/// A PostgreSQL connection idle this long is pinged before it is handed
+/// out (a server, proxy or firewall may have dropped it); a busy one is
+/// not. sqlx's default pings on every checkout: a round trip more for each
+/// statement.
+pub const POSTGRES_PING_IF_IDLE_FOR: Duration = Duration::from_secs(30);
+
 fn options(url: &str, role: Role, pool: Option<u32>) -> ConnectOptions {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));
     if !url.starts_with("sqlite:") {
-        opts.max_connections(pool.unwrap_or(POSTGRES_POOL));
+        opts.max_connections(pool.unwrap_or(POSTGRES_POOL))
+            .test_before_acquire_if_idle_for(POSTGRES_PING_IF_IDLE_FOR);
         return opts;
     }
+    // An embedded connection has no other end to lose: the ping sqlx sends
+    // on every checkout by default is a round trip to the connection's
+    // worker thread that checks nothing (one per statement).
+    opts.test_before_acquire(false);
     let in_memory = in_memory(url);
     opts.map_sqlx_sqlite_opts(move |o| {
         // `LIKE` is case-sensitive, as on PostgreSQL (the filter
@@ -210,6 +221,25 @@ mod tests {
             .get_sqlite_connection_pool()
             .options()
             .get_max_connections()
+    }
+
+    /// No ping per checkout: never on SQLite, on PostgreSQL only after an
+    /// idle spell.
+    #[test]
+    fn connections_are_not_pinged_on_every_checkout() {
+        for role in [Role::Both, Role::Writer, Role::Reader] {
+            for url in ["sqlite::memory:", "sqlite://x.db?mode=rwc"] {
+                let o = options(url, role, None);
+                assert!(!o.get_test_before_acquire(), "{url}");
+                assert_eq!(o.get_test_before_acquire_if_idle_for(), None, "{url}");
+            }
+        }
+        let o = options("postgres://u@localhost/db", Role::Both, None);
+        assert!(!o.get_test_before_acquire());
+        assert_eq!(
+            o.get_test_before_acquire_if_idle_for(),
+            Some(POSTGRES_PING_IF_IDLE_FOR)
+        );
     }
 
     #[tokio::test]
