@@ -75,12 +75,8 @@ async fn one(Path(id): Path<i64>, db: Data<&DatabaseConnection>) -> Response {
                 .content_type("application/vnd.api+json")
                 .body(serde_json::to_vec(&doc).unwrap_or_default())
         }
-        Ok(None) => Response::builder()
-            .status(poem::http::StatusCode::NOT_FOUND)
-            .finish(),
-        Err(_) => Response::builder()
-            .status(poem::http::StatusCode::INTERNAL_SERVER_ERROR)
-            .finish(),
+        Ok(None) => status(poem::http::StatusCode::NOT_FOUND),
+        Err(_) => status(poem::http::StatusCode::INTERNAL_SERVER_ERROR),
     }
 }
 
