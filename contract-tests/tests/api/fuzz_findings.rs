@@ -40,6 +40,45 @@ async fn a_page_far_past_the_end_is_empty_not_an_error() {
     assert_eq!(r.body["meta"]["count"], 0);
 }
 
+/// The page parameters are unsigned 64-bit integers, as the spec's bounds
+/// say: the largest is served (an empty page), one more is a 400 naming
+/// the parameter. schemathesis found the spec without a `maximum`, so that
+/// a schema-valid number was refused.
+#[tokio::test]
+async fn page_parameters_take_what_their_schema_allows() {
+    let app = TestApp::spawn().await.unwrap();
+    EventFactory::new()
+        .published()
+        .create(app.db())
+        .await
+        .unwrap();
+    let spec = app.get("/openapi.json", None).await.body;
+    let params = spec["paths"]["/v1/events"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    for name in ["page[size]", "page[number]"] {
+        let p = params.iter().find(|p| p["name"] == name).unwrap();
+        assert_eq!(p["schema"]["maximum"], json!(u64::MAX), "{name}");
+    }
+    let max = u64::MAX;
+    let r = app
+        .get(&format!("/v1/events?page[number]={max}"), None)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.ids().is_empty());
+    assert_eq!(r.body["meta"]["count"], 1);
+    let r = app.get(&format!("/v1/events?page[size]={max}"), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.ids().len(), 1);
+    for name in ["page[size]", "page[number]"] {
+        let r = app
+            .get(&format!("/v1/events?{name}=18446744073709551616"), None)
+            .await;
+        assert_eq!(r.status, 400, "{name}: {}", r.body);
+        assert_eq!(r.body["errors"][0]["source"]["parameter"], name);
+    }
+}
+
 #[tokio::test]
 async fn plain_json_helpers_refuse_non_string_fields() {
     let app = TestApp::spawn().await.unwrap();

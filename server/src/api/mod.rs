@@ -223,15 +223,17 @@ fn list_params(res: Option<&dyn DynResource>) -> Vec<Value> {
         None => json!({"type": "string"}),
     };
     vec![
+        // Both are read as unsigned 64-bit integers: the schema says so,
+        // so that a larger number (refused with 400) is outside it.
         param(
             "page[size]",
-            "Page size (default 20, max 1000; 0 = no pagination).",
-            json!({"type": "integer", "minimum": 0}),
+            "Page size (default 20; larger sizes are served as 1000; 0 = no pagination).",
+            json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}),
         ),
         param(
             "page[number]",
-            "1-based page number.",
-            json!({"type": "integer", "minimum": 1}),
+            "1-based page number; a page past the last is empty.",
+            json!({"type": "integer", "minimum": 1, "maximum": u64::MAX}),
         ),
         param(
             "sort",
