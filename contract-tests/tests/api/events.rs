@@ -230,3 +230,76 @@ async fn deleted_events_disappear() {
             .unwrap()
     );
 }
+
+/// A drawn identifier that is already taken is drawn again (the server
+/// chose it; the client never sees a 409 for it), the failed attempts keep
+/// nothing, and an identifier the caller chose is never replaced.
+#[tokio::test]
+async fn a_taken_identifier_is_drawn_again() {
+    use open_event_server::db::{
+        entities::{event, users_events_role},
+        events::{IDENTIFIER_DRAWS, create_with_owner_drawing},
+    };
+    use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, EntityTrait, PaginatorTrait, Set};
+
+    let app = app().await;
+    let owner = UserFactory::new().create(app.db()).await.unwrap();
+    EventFactory::new()
+        .with_identifier("abcdef01")
+        .create(app.db())
+        .await
+        .unwrap();
+    let fresh = || {
+        let mut am = event::ActiveModel::from(EventFactory::new().build().unwrap()).reset_all();
+        am.id = NotSet;
+        am.identifier = NotSet;
+        am
+    };
+    let counts = async || {
+        (
+            event::Entity::find().count(app.db()).await.unwrap(),
+            users_events_role::Entity::find()
+                .count(app.db())
+                .await
+                .unwrap(),
+        )
+    };
+    let before = counts().await;
+
+    let mut draws = vec!["abcdef02", "abcdef01"];
+    let e = create_with_owner_drawing(app.db(), fresh(), owner.id, || {
+        draws.pop().unwrap().to_owned()
+    })
+    .await
+    .unwrap();
+    assert_eq!(e.identifier, "abcdef02");
+    assert_eq!(e.creator_id, Some(owner.id));
+    assert_eq!(counts().await, (before.0 + 1, before.1 + 1));
+
+    // Always taken: refused after IDENTIFIER_DRAWS draws, nothing kept.
+    let before = counts().await;
+    let mut n = 0;
+    let err = create_with_owner_drawing(app.db(), fresh(), owner.id, || {
+        n += 1;
+        "abcdef01".to_owned()
+    })
+    .await
+    .unwrap_err();
+    assert!(open_event_server::db::is_unique_violation(&err), "{err}");
+    assert_eq!(n, IDENTIFIER_DRAWS);
+    assert_eq!(counts().await, before);
+
+    // Chosen by the caller: one attempt, never drawn.
+    let mut am = fresh();
+    am.identifier = Set("abcdef01".into());
+    let mut n = 0;
+    let err = create_with_owner_drawing(app.db(), am, owner.id, || {
+        n += 1;
+        "abcdef09".to_owned()
+    })
+    .await
+    .unwrap_err();
+    assert!(open_event_server::db::is_unique_violation(&err), "{err}");
+    assert_eq!(n, 0);
+    assert_eq!(counts().await, before);
+}

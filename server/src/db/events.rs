@@ -30,16 +30,53 @@ pub fn by_id_or_identifier(key: &str) -> Option<Condition> {
         .then(|| Condition::all().add(event::Column::Identifier.eq(key.to_ascii_lowercase())))
 }
 
-/// Inserts an event and makes `owner_id` its owner, in one transaction.
+/// How many identifiers a create draws before it gives up. 8 hex digits
+/// are 2^32 identifiers: at 10 000 events one create in ~430 000 draws a
+/// taken one, at a million events one in ~4 300; a second draw makes a
+/// failed create a one-in-10^11 event at 10 000 events.
+pub const IDENTIFIER_DRAWS: usize = 4;
+
+/// Inserts an event and makes `owner_id` its owner, in one transaction. An
+/// identifier the caller did not set is drawn here, and drawn again when it
+/// is already taken (the server chose it: a client must never see a 409 for
+/// it).
 pub async fn create_with_owner(
+    db: &DatabaseConnection,
+    am: event::ActiveModel,
+    owner_id: i64,
+) -> Result<event::Model, DbErr> {
+    create_with_owner_drawing(db, am, owner_id, new_identifier).await
+}
+
+/// [`create_with_owner`], drawing identifiers from `draw`.
+pub async fn create_with_owner_drawing(
+    db: &DatabaseConnection,
+    am: event::ActiveModel,
+    owner_id: i64,
+    mut draw: impl FnMut() -> String,
+) -> Result<event::Model, DbErr> {
+    let drawn = am.identifier.is_not_set();
+    let mut draws = 0;
+    loop {
+        let mut am = am.clone();
+        if drawn {
+            am.identifier = Set(draw());
+            draws += 1;
+        }
+        match insert_with_owner(db, am, owner_id).await {
+            // The transaction is rolled back (dropped): nothing was kept.
+            Err(e) if drawn && draws < IDENTIFIER_DRAWS && super::is_unique_violation(&e) => {}
+            done => return done,
+        }
+    }
+}
+
+async fn insert_with_owner(
     db: &DatabaseConnection,
     mut am: event::ActiveModel,
     owner_id: i64,
 ) -> Result<event::Model, DbErr> {
     let txn = super::write::begin(db).await?;
-    if am.identifier.is_not_set() {
-        am.identifier = Set(new_identifier());
-    }
     if am.created_at.is_not_set() {
         am.created_at = Set(Utc::now());
     }
