@@ -13,6 +13,7 @@
 //! ceilings) far more than the slow ones and squeezed every ratio.
 
 use std::{
+    collections::BTreeMap,
     net::SocketAddr,
     sync::{
         Arc,
@@ -70,6 +71,9 @@ pub struct Outcome {
     pub requests: u64,
     /// Answers that were not 2xx, or transport errors.
     pub errors: u64,
+    /// The errors by kind (`HTTP 409`, `connection reset`, …), so that a
+    /// report says what failed, not only how often.
+    pub error_kinds: BTreeMap<String, u64>,
     /// Wall time.
     pub elapsed: Duration,
     /// Latencies in microseconds.
@@ -85,6 +89,27 @@ impl Outcome {
     /// A latency quantile in milliseconds.
     pub fn ms(&self, quantile: f64) -> f64 {
         self.latency.value_at_quantile(quantile) as f64 / 1000.0
+    }
+
+    /// The error count with its kinds: `0`, or `3 (HTTP 409: 2, connection reset: 1)`.
+    pub fn errors_text(&self) -> String {
+        if self.error_kinds.is_empty() {
+            return self.errors.to_string();
+        }
+        let kinds: Vec<String> = self
+            .error_kinds
+            .iter()
+            .map(|(kind, n)| format!("{kind}: {n}"))
+            .collect();
+        format!("{} ({})", self.errors, kinds.join(", "))
+    }
+}
+
+/// The kind of a failed exchange.
+fn error_kind(result: &std::io::Result<u16>) -> String {
+    match result {
+        Ok(status) => format!("HTTP {status}"),
+        Err(e) => e.kind().to_string(),
     }
 }
 
@@ -104,6 +129,7 @@ pub async fn run(addr: SocketAddr, make: MakeRequest, load: Load) -> Result<Outc
         let mut latency = histogram()?;
         tasks.push(tokio::spawn(async move {
             let (mut requests, mut errors) = (0u64, 0u64);
+            let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
             let mut conn = Connection::new(addr);
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
@@ -112,27 +138,32 @@ pub async fn run(addr: SocketAddr, make: MakeRequest, load: Load) -> Result<Outc
                 }
                 let bytes = make(i);
                 let sent = Instant::now();
-                let ok = matches!(conn.exchange(&bytes).await, Ok(status) if (200..300).contains(&status));
+                let result = conn.exchange(&bytes).await;
                 let micros = u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX);
                 let _ = latency.record(micros.clamp(1, 60_000_000));
                 requests += 1;
-                if !ok {
+                if !matches!(result, Ok(status) if (200..300).contains(&status)) {
                     errors += 1;
+                    *kinds.entry(error_kind(&result)).or_default() += 1;
                 }
             }
-            (requests, errors, latency)
+            (requests, errors, kinds, latency)
         }));
     }
     let mut out = Outcome {
         requests: 0,
         errors: 0,
+        error_kinds: BTreeMap::new(),
         elapsed: Duration::ZERO,
         latency: histogram()?,
     };
     for task in tasks {
-        let (requests, errors, latency) = task.await.map_err(|e| e.to_string())?;
+        let (requests, errors, kinds, latency) = task.await.map_err(|e| e.to_string())?;
         out.requests += requests;
         out.errors += errors;
+        for (kind, n) in kinds {
+            *out.error_kinds.entry(kind).or_default() += n;
+        }
         out.latency.add(&latency).map_err(|e| e.to_string())?;
     }
     out.elapsed = start.elapsed();
@@ -392,6 +423,7 @@ mod tests {
         assert_eq!(out.requests, 40);
         // Every third request (i = 2, 5, …, 38) is a 404 that closes.
         assert_eq!(out.errors, 13);
+        assert_eq!(out.errors_text(), "13 (HTTP 404: 13)");
         assert_eq!(out.latency.len(), 40);
         // Each close costs a new connection (but the last one of each);
         // both runs opened two to start with.

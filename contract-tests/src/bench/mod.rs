@@ -11,6 +11,7 @@
 
 pub mod load;
 pub mod serve;
+pub mod targets;
 
 use std::{
     fmt::Write as _,
@@ -36,6 +37,7 @@ use serde_json::json;
 
 use load::{Load, MakeRequest, Outcome};
 use serve::{Part, Ports};
+use targets::names;
 
 /// The database engine to measure on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -405,25 +407,25 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
     let login: MakeRequest = Arc::new(move |_| login.clone());
     let scenarios: Vec<(String, (SocketAddr, u32), MakeRequest, bool)> = vec![
         (
-            "event detail, anonymous".into(),
+            names::DETAIL.into(),
             app_addr,
             rotating(ids.clone(), "", None),
             true,
         ),
         (
-            "event detail, with a token".into(),
+            names::DETAIL_TOKEN.into(),
             app_addr,
             rotating(ids.clone(), "", Some(member_token.clone())),
             true,
         ),
         (
-            "events list of 20, anonymous".into(),
+            names::LIST.into(),
             app_addr,
             get("/v1/events?page%5Bsize%5D=20".into(), None),
             true,
         ),
         (
-            "events list of 20 + include=users-events-roles, owner".into(),
+            names::LIST_INCLUDE.into(),
             app_addr,
             get(
                 "/v1/events?page%5Bsize%5D=20&include=users-events-roles".into(),
@@ -432,7 +434,7 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
             true,
         ),
         (
-            "sponsors of an event, anonymous".into(),
+            names::SPONSORS.into(),
             app_addr,
             rotating(
                 Arc::new(ids.iter().take(50).copied().collect()),
@@ -441,14 +443,9 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
             ),
             true,
         ),
+        (names::CREATE.into(), app_addr, create, false),
         (
-            "event create, registered user".into(),
-            app_addr,
-            create,
-            false,
-        ),
-        (
-            "event detail, anonymous, --anonymous-cache".into(),
+            names::DETAIL_CACHED.into(),
             cached_addr,
             rotating(ids.clone(), "", None),
             false,
@@ -488,7 +485,7 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
             row.outcome.rps(),
             row.outcome.ms(0.5),
             row.outcome.ms(0.99),
-            row.outcome.errors,
+            row.outcome.errors_text(),
             row.cpu_us_per_request()
                 .map_or("?".into(), |us| format!("{us:.0}")),
         );
@@ -503,7 +500,7 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         connections: cli.connections.min(8),
         ..load
     };
-    let login_name = "login (argon2id), reported apart";
+    let login_name = names::LOGIN;
     // The last field: whether the scenario's own statements are replayed
     // beside it (the app's reads; not the cached app, whose hits run none,
     // nor the writes).
@@ -601,7 +598,7 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
             r.outcome.rps(),
             r.outcome.ms(0.5),
             r.outcome.ms(0.99),
-            r.outcome.errors,
+            r.outcome.errors_text(),
             r.outcome.rps() / one_c.outcome.rps().max(1e-9),
             r.outcome.rps() / raw_c.outcome.rps().max(1e-9),
             cpu.map_or("?".into(), |us| format!("{us:.0}")),
@@ -645,16 +642,40 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
         mb(cached_rss),
         mb(ceilings_rss),
     );
+    let mut figures = targets::Figures {
+        scenarios: rows
+            .iter()
+            .zip(&spreads)
+            .map(|((r, one_c, raw_c, floor), range)| targets::Scenario {
+                name: r.name.clone(),
+                of_one: r.outcome.rps() / one_c.outcome.rps().max(1e-9),
+                of_one_range: *range,
+                of_raw: r.outcome.rps() / raw_c.outcome.rps().max(1e-9),
+                p99_ms: r.outcome.ms(0.99),
+                statements_allow: floor
+                    .as_ref()
+                    .map(|(f, _)| f.outcome.rps() / one_c.outcome.rps().max(1e-9)),
+                read: floor.is_some(),
+            })
+            .collect(),
+        rss_mb: rss.map(|k| k as f64 / 1024.0),
+        ..targets::Figures::default()
+    };
     if cli.runner {
-        let _ = writeln!(
-            report,
-            "\n{}",
-            runner_figures(&app, &url, &secret, &cli.out).await?
-        );
+        let (text, wall, rps) = runner_figures(&app, &url, &secret, &cli.out).await?;
+        figures.runner = Some((wall, rps));
+        let _ = writeln!(report, "\n{text}");
     }
     if cli.schemathesis {
-        let _ = writeln!(report, "\n{}", schemathesis_figures(&app, &cli.out).await?);
+        let (text, rps) = schemathesis_figures(&app, &cli.out).await?;
+        figures.schemathesis_rps = Some(rps);
+        let _ = writeln!(report, "\n{text}");
     }
+    let _ = write!(
+        report,
+        "\n{}",
+        targets::markdown(&targets::verdicts(&figures))
+    );
     drop((server, cached, ceilings));
     std::fs::create_dir_all(&cli.out).map_err(|e| e.to_string())?;
     let file = cli.out.join(format!("{:?}.md", cli.db).to_lowercase());
@@ -689,7 +710,8 @@ async fn record_one(app: &str, at: (SocketAddr, u32), make: MakeRequest) -> Resu
     if outcome.requests != 1 || outcome.errors != 0 {
         return Err(format!(
             "recording a request's statements: {} answered, {} errors",
-            outcome.requests, outcome.errors
+            outcome.requests,
+            outcome.errors_text()
         ));
     }
     n.trim()
@@ -716,7 +738,7 @@ async fn runner_figures(
     database_url: &str,
     secret: &str,
     out: &std::path::Path,
-) -> Result<String, String> {
+) -> Result<(String, f64, f64), String> {
     let md = format!("markdown={}", out.join("runner.md").display());
     let json = format!("json={}", out.join("runner.json").display());
     let cli = crate::runner::cli::Cli::try_parse_from([
@@ -746,10 +768,10 @@ async fn runner_figures(
         let why = r.failures.first().map_or("", |f| f.message.as_str());
         format!("; the first failure: {}: {why}", r.check.id)
     });
-    Ok(format!(
-        "Contract runner, full suite against this server: {checks} checks, {requests} requests in {wall:.1} s: {:.0} checks/s, {:.0} requests/s; {}.",
+    let rps = requests as f64 / wall;
+    let text = format!(
+        "Contract runner, full suite against this server: {checks} checks, {requests} requests in {wall:.1} s: {:.0} checks/s, {rps:.0} requests/s; {}.",
         checks as f64 / wall,
-        requests as f64 / wall,
         if report.success() {
             "all passed".to_owned()
         } else {
@@ -760,12 +782,13 @@ async fn runner_figures(
                 report.totals.failed, report.totals.uncovered,
             )
         }
-    ))
+    );
+    Ok((text, wall, rps))
 }
 
 /// Runs schemathesis against `app` in `out/schemathesis/` (its whole
 /// output in `output.txt` there).
-async fn schemathesis_figures(app: &str, out: &std::path::Path) -> Result<String, String> {
+async fn schemathesis_figures(app: &str, out: &std::path::Path) -> Result<(String, f64), String> {
     let spec = format!("{app}/openapi.json");
     let before = served_requests(app).await?;
     // `st` keeps a cache (`.schemathesis/`, `.hypothesis/`) in its working
@@ -804,11 +827,12 @@ async fn schemathesis_figures(app: &str, out: &std::path::Path) -> Result<String
         .take(3)
         .collect::<Vec<_>>()
         .join(" / ");
-    Ok(format!(
-        "schemathesis `--checks all --max-examples 20` against this server: {requests} requests in {wall:.1} s: {:.0} requests/s (exit {}; {tail}).",
-        requests as f64 / wall,
+    let rps = requests as f64 / wall;
+    let text = format!(
+        "schemathesis `--checks all --max-examples 20` against this server: {requests} requests in {wall:.1} s: {rps:.0} requests/s (exit {}; {tail}).",
         output.status.code().unwrap_or(-1)
-    ))
+    );
+    Ok((text, rps))
 }
 
 #[cfg(test)]
