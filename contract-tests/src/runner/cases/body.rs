@@ -65,10 +65,22 @@ pub fn effective(schema: &Value) -> Value {
 
 /// `data.type` of a (resolved) JSON:API document schema.
 pub fn data_type(schema: &Value) -> Option<String> {
-    effective(schema)
-        .pointer("/properties/data/properties/type/enum/0")
+    data_property(schema)?
+        .pointer("/properties/type/enum/0")
         .and_then(Value::as_str)
         .map(str::to_owned)
+}
+
+/// The `data` property of `schema` as [`effective`] merges it (a later
+/// `allOf` member's replaces an earlier one's and the schema's own),
+/// found without copying the schema: every check asks for its document's
+/// type, and the copies were ~2% of a contract run's CPU.
+fn data_property(schema: &Value) -> Option<&Value> {
+    let members = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .and_then(|all| all.iter().rev().find_map(data_property));
+    members.or_else(|| schema.pointer("/properties/data"))
 }
 
 /// The (resolved) attributes schema of a JSON:API request document.
@@ -548,6 +560,32 @@ fn relationship_cases(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `data_type` reads what `effective` merges, without the copy.
+    #[test]
+    fn data_type_follows_all_of_as_effective_merges_it() {
+        let typed =
+            |t: &str| json!({"properties": {"data": {"properties": {"type": {"enum": [t]}}}}});
+        let cases = [
+            typed("own"),
+            json!({"allOf": [typed("member")]}),
+            json!({"allOf": [{"allOf": [typed("deep")]}, {"properties": {"meta": {}}}]}),
+            json!({"properties": {"data": {"properties": {"type": {"enum": ["own"]}}}}, "allOf": [typed("member")]}),
+            json!({"allOf": [typed("first"), typed("last")]}),
+            json!({"properties": {"meta": {}}}),
+        ];
+        for schema in cases {
+            let merged = effective(&schema)
+                .pointer("/properties/data/properties/type/enum/0")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            assert_eq!(data_type(&schema), merged, "{schema}");
+        }
+        assert_eq!(
+            data_type(&json!({"allOf": [typed("first"), typed("last")]})).as_deref(),
+            Some("last")
+        );
+    }
 
     #[test]
     fn generated_values_respect_bounds_and_formats() {
