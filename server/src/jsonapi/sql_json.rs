@@ -23,7 +23,10 @@
 //! and the same rendering there (`to_json` text concatenation) made the
 //! benchmark slower (event detail 0.64 against 0.82 of the one-statement
 //! ceiling, list of 20 1569 against 1793 req/s), the database sharing the
-//! server's two cores.
+//! server's two cores. Its layout is every member a column the server
+//! writes straight from the row into the object's text (texts borrowed
+//! from the driver, escaped once), the same bytes again: not a JSON value
+//! per column, decoded, boxed, written and freed.
 
 use std::{
     borrow::Cow,
@@ -48,8 +51,8 @@ const SQLITE_MEMBERS_PER_CALL: usize = 60;
 
 /// How a rendered attributes object is selected and put together: runs of
 /// members SQLite renders, and members the server renders from their
-/// column (floats: SQLite prints 15 significant digits, the API the
-/// shortest form that round-trips).
+/// column (on SQLite floats only: SQLite prints 15 significant digits, the
+/// API the shortest form that round-trips; on PostgreSQL every member).
 #[derive(Debug, Clone)]
 pub struct Layout {
     pieces: Vec<Piece>,
@@ -62,45 +65,48 @@ enum Piece {
         sql: Cow<'static, str>,
         alias: Cow<'static, str>,
     },
-    /// A member read from its column.
+    /// A member read from its column and written by the server.
     Column(&'static Field),
 }
 
 /// The layout of `res`'s attributes object: the readable fields in
-/// `wanted` (all when `None`), in declaration order. `None` unless the
-/// database is SQLite: PostgreSQL's binary protocol hands columns over
-/// cheaply, and rendering there was slower (see the module docs).
+/// `wanted` (all when `None`), in declaration order. `None` on a backend
+/// other than SQLite and PostgreSQL.
 pub fn layout(
     backend: DbBackend,
     res: &dyn DynResource,
     wanted: Option<&Vec<String>>,
 ) -> Option<Arc<Layout>> {
-    if backend != DbBackend::Sqlite {
-        return None;
-    }
+    let by_sqlite = match backend {
+        DbBackend::Sqlite => true,
+        DbBackend::Postgres => false,
+        _ => return None,
+    };
     if wanted.is_some() {
-        return Some(Arc::new(build(res, wanted)));
+        return Some(Arc::new(build(res, wanted, by_sqlite)));
     }
-    // Every field (what most reads ask for): built once per resource.
-    static FULL: LazyLock<RwLock<HashMap<&'static str, Arc<Layout>>>> =
-        LazyLock::new(RwLock::default);
+    // Every field (what most reads ask for): built once per resource and
+    // backend (whether SQLite renders, the table).
+    type Known = HashMap<(bool, &'static str), Arc<Layout>>;
+    static FULL: LazyLock<RwLock<Known>> = LazyLock::new(RwLock::default);
+    let key = (by_sqlite, res.table());
     let known = FULL
         .read()
         .unwrap_or_else(PoisonError::into_inner)
-        .get(res.table())
+        .get(&key)
         .cloned();
     Some(known.unwrap_or_else(|| {
         // Built under the write lock, so that each resource's text is kept
         // for the life of the process once.
         FULL.write()
             .unwrap_or_else(PoisonError::into_inner)
-            .entry(res.table())
-            .or_insert_with(|| Arc::new(build(res, None).into_static()))
+            .entry(key)
+            .or_insert_with(|| Arc::new(build(res, None, by_sqlite).into_static()))
             .clone()
     }))
 }
 
-fn build(res: &dyn DynResource, wanted: Option<&Vec<String>>) -> Layout {
+fn build(res: &dyn DynResource, wanted: Option<&Vec<String>>, by_sqlite: bool) -> Layout {
     let table = res.table();
     let mut pieces = Vec::new();
     let mut run: Vec<&Field> = Vec::new();
@@ -118,7 +124,7 @@ fn build(res: &dyn DynResource, wanted: Option<&Vec<String>>) -> Layout {
         if !f.readable() || !wanted.is_none_or(|w| w.iter().any(|n| n == f.name)) {
             continue;
         }
-        if matches!(f.kind, FieldKind::Float { .. }) {
+        if !by_sqlite || matches!(f.kind, FieldKind::Float { .. }) {
             flush(&mut run, &mut pieces);
             pieces.push(Piece::Column(f));
         } else {
@@ -192,19 +198,20 @@ impl Layout {
                 Some(row) => Row::try_get::<&str, _>(row, alias)
                     .map(Cow::Borrowed)
                     .map_err(|e| DbErr::Custom(format!("{alias}: {e}"))),
-                // Layouts are SQLite's only; any other row is read owned.
+                // SQLite renders the members' pieces; any other row is read owned.
                 None => r.try_get::<String>("", alias).map(Cow::Owned),
             }
         };
-        // A float member is at most its key, `"":` and 24 characters.
+        // A column member is at most its key, `"":` and its value (a text
+        // is counted as written, escapes aside; a date-time at most 30).
         let mut size = 2;
         for piece in &self.pieces {
             size += match piece {
                 Piece::Members { alias, .. } => text(alias)?.len(),
-                Piece::Column(f) => f.name.len() + 28,
+                Piece::Column(f) => f.name.len() + 4 + column_size(f, r),
             };
         }
-        let mut out = String::with_capacity(size);
+        let mut out = Vec::with_capacity(size);
         for piece in &self.pieces {
             match piece {
                 Piece::Members { alias, .. } => {
@@ -216,31 +223,86 @@ impl Layout {
                     if members.is_empty() {
                         continue;
                     }
-                    out.push(if out.is_empty() { '{' } else { ',' });
-                    out.push_str(members);
+                    out.push(if out.is_empty() { b'{' } else { b',' });
+                    out.extend_from_slice(members.as_bytes());
                 }
                 Piece::Column(f) => {
-                    out.push(if out.is_empty() { '{' } else { ',' });
-                    out.push('"');
-                    out.push_str(plain(f.name));
-                    out.push_str("\":");
-                    // As serde_json writes a float (its shortest form that
-                    // reads back the same; not finite: `null`).
-                    match r.try_get::<Option<f64>>("", f.column)? {
-                        Some(x) if x.is_finite() => {
-                            out.push_str(ryu::Buffer::new().format_finite(x));
-                        }
-                        _ => out.push_str("null"),
-                    }
+                    out.push(if out.is_empty() { b'{' } else { b',' });
+                    out.push(b'"');
+                    out.extend_from_slice(plain(f.name).as_bytes());
+                    out.extend_from_slice(b"\":");
+                    write_column(&mut out, f, r)?;
                 }
             }
         }
         if out.is_empty() {
-            out.push('{');
+            out.push(b'{');
         }
-        out.push('}');
-        Ok(out)
+        out.push(b'}');
+        String::from_utf8(out).map_err(|e| DbErr::Custom(format!("attributes: {e}")))
     }
+}
+
+/// The length of `f`'s text in `r` when it is a text read from a
+/// PostgreSQL row (what most of an object is), else a bound for the rest.
+fn column_size(f: &Field, r: &QueryResult) -> usize {
+    match f.kind {
+        FieldKind::Bool | FieldKind::Int { .. } | FieldKind::Float { .. } => 24,
+        FieldKind::DateTime => 32,
+        _ => r
+            .try_as_pg_row()
+            .and_then(|row| Row::try_get::<Option<&str>, _>(row, f.column).ok())
+            .flatten()
+            .map_or(4, |t| t.len() + 2),
+    }
+}
+
+/// Writes `f`'s value in `r` as the columns path writes it
+/// (`model::value_of`, then `serde_json`).
+fn write_column(out: &mut Vec<u8>, f: &Field, r: &QueryResult) -> Result<(), DbErr> {
+    let col = f.column;
+    let json = |e: serde_json::Error| DbErr::Custom(format!("{col}: {e}"));
+    match f.kind {
+        FieldKind::Bool => out.extend_from_slice(match r.try_get::<Option<bool>>("", col)? {
+            Some(true) => b"true",
+            Some(false) => b"false",
+            None => b"null",
+        }),
+        FieldKind::Int { .. } => match r.try_get::<Option<i32>>("", col)? {
+            Some(n) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        },
+        // As serde_json writes a float (its shortest form that reads back
+        // the same; not finite: `null`).
+        FieldKind::Float { .. } => match r.try_get::<Option<f64>>("", col)? {
+            Some(x) if x.is_finite() => {
+                out.extend_from_slice(ryu::Buffer::new().format_finite(x).as_bytes());
+            }
+            _ => out.extend_from_slice(b"null"),
+        },
+        FieldKind::DateTime => {
+            match r.try_get::<Option<chrono::DateTime<chrono::Utc>>>("", col)? {
+                Some(at) => serde_json::to_writer(&mut *out, &at).map_err(json)?,
+                None => out.extend_from_slice(b"null"),
+            }
+        }
+        _ => {
+            let owned;
+            let text = match r.try_as_pg_row() {
+                Some(row) => Row::try_get::<Option<&str>, _>(row, col)
+                    .map_err(|e| DbErr::Custom(format!("{col}: {e}")))?,
+                None => {
+                    owned = r.try_get::<Option<String>>("", col)?;
+                    owned.as_deref()
+                }
+            };
+            match text {
+                Some(t) => serde_json::to_writer(&mut *out, t).map_err(json)?,
+                None => out.extend_from_slice(b"null"),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Names are declared in code, never taken from a request: identifiers
