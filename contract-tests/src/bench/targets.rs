@@ -278,38 +278,18 @@ fn verdict(goal: &Goal, figures: &Figures) -> Verdict {
                 floor: None,
             }
         }
-        Goal::RssBelow { mb } => {
-            let text = format!("server RSS < {mb} MB after the benchmark");
-            match figures.rss_mb {
-                Some(rss) => Verdict {
-                    goal: text,
-                    figure: format!("{rss:.1} MB"),
-                    status: if rss < mb {
-                        Status::Met
-                    } else {
-                        Status::NotMet
-                    },
-                    floor: None,
-                },
-                None => not_measured(text),
-            }
-        }
-        Goal::SuiteUnder { seconds } => {
-            let text = format!("contract runner's full suite < {seconds} s");
-            match figures.runner {
-                Some((wall, _)) => Verdict {
-                    goal: text,
-                    figure: format!("{wall:.1} s"),
-                    status: if wall < seconds {
-                        Status::Met
-                    } else {
-                        Status::NotMet
-                    },
-                    floor: None,
-                },
-                None => not_measured(text),
-            }
-        }
+        Goal::RssBelow { mb } => under(
+            format!("server RSS < {mb} MB after the benchmark"),
+            figures.rss_mb,
+            mb,
+            "MB",
+        ),
+        Goal::SuiteUnder { seconds } => under(
+            format!("contract runner's full suite < {seconds} s"),
+            figures.runner.map(|(wall, _)| wall),
+            seconds,
+            "s",
+        ),
         Goal::RunnerOverSchemathesis { times } => {
             let text = format!("runner ≥ {times}× schemathesis's requests/s");
             match (figures.runner, figures.schemathesis_rps) {
@@ -322,6 +302,21 @@ fn verdict(goal: &Goal, figures: &Figures) -> Verdict {
                 _ => not_measured(text),
             }
         }
+    }
+}
+
+/// The verdict on `value` < `bound` (`unit` after the figure).
+fn under(goal: String, value: Option<f64>, bound: f64, unit: &str) -> Verdict {
+    let (figure, status) = match value {
+        Some(v) if v < bound => (format!("{v:.1} {unit}"), Status::Met),
+        Some(v) => (format!("{v:.1} {unit}"), Status::NotMet),
+        None => (String::new(), Status::NotMeasured),
+    };
+    Verdict {
+        goal,
+        figure,
+        status,
+        floor: None,
     }
 }
 

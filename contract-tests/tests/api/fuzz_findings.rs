@@ -21,14 +21,20 @@ async fn empty_query_values_mean_none() {
     assert_eq!(r.status, 200, "empty sort items are skipped: {}", r.body);
 }
 
-#[tokio::test]
-async fn a_page_far_past_the_end_is_empty_not_an_error() {
+/// An app with one published event.
+async fn app_with_an_event() -> TestApp {
     let app = TestApp::spawn().await.unwrap();
     EventFactory::new()
         .published()
         .create(app.db())
         .await
         .unwrap();
+    app
+}
+
+#[tokio::test]
+async fn a_page_far_past_the_end_is_empty_not_an_error() {
+    let app = app_with_an_event().await;
     let r = app
         .get(
             "/v1/sponsors?page[size]=192320364047&page[number]=1000551972927606016",
@@ -46,12 +52,7 @@ async fn a_page_far_past_the_end_is_empty_not_an_error() {
 /// a schema-valid number was refused.
 #[tokio::test]
 async fn page_parameters_take_what_their_schema_allows() {
-    let app = TestApp::spawn().await.unwrap();
-    EventFactory::new()
-        .published()
-        .create(app.db())
-        .await
-        .unwrap();
+    let app = app_with_an_event().await;
     let spec = app.get("/openapi.json", None).await.body;
     let params = spec["paths"]["/v1/events"]["get"]["parameters"]
         .as_array()
