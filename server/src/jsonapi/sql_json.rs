@@ -1,4 +1,6 @@
-//! Attributes rendered by SQLite. A page of rows read column by column
+//! A row's attributes object as one text on the read path: rendered by
+//! SQLite, or on PostgreSQL written by the server from the columns as it
+//! reads them (below). On SQLite, a page of rows read column by column
 //! costs about 1 µs per column in the server (sqlx's SQLite worker copies
 //! every value, which is then decoded, boxed as a JSON value, escaped and
 //! freed); SQLite renders the same object as one text value with
