@@ -205,7 +205,8 @@ impl Layout {
             }
         };
         // A column member is at most its key, `"":` and its value (a text
-        // is counted as written, escapes aside; a date-time at most 30).
+        // is counted as written, escapes aside; a date-time at most 32 with
+        // its quotes).
         let mut size = 2;
         for piece in &self.pieces {
             size += match piece {
