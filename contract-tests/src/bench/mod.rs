@@ -136,6 +136,12 @@ pub struct Row {
 }
 
 impl Row {
+    /// This row's requests/s over `other`'s (its ratio to a ceiling, or to
+    /// its own statements replayed alone).
+    pub fn per(&self, other: &Row) -> f64 {
+        self.outcome.rps() / other.outcome.rps().max(1e-9)
+    }
+
     /// The serving process's CPU time per answered request, in µs. Less
     /// sensitive to the machine's other load than requests/s: a shared box
     /// gives the server fewer cores, not a cheaper request.
@@ -514,7 +520,7 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
     // Per scenario, the range of its ratio to the one-statement ceiling
     // over the repeats.
     let mut spreads: Vec<(f64, f64)> = Vec::new();
-    let one_ratio = |(row, one, _, _): &Measured| row.outcome.rps() / one.outcome.rps().max(1e-9);
+    let one_ratio = |(row, one, _, _): &Measured| row.per(one);
     for (name, at, make, scenario_load, replayed) in all {
         if !wanted(&name) {
             continue;
@@ -587,11 +593,11 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
                 (
                     format!(
                         "{:.2} ({n}: {})",
-                        r.outcome.rps() / f.outcome.rps().max(1e-9),
+                        r.per(f),
                         f.cpu_us_per_request()
                             .map_or("?".into(), |us| format!("{us:.0}"))
                     ),
-                    format!("{:.2}", f.outcome.rps() / one_c.outcome.rps().max(1e-9)),
+                    format!("{:.2}", f.per(one_c)),
                 )
             });
         let _ = writeln!(
@@ -602,8 +608,8 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
             r.outcome.ms(0.5),
             r.outcome.ms(0.99),
             r.outcome.errors_text(),
-            r.outcome.rps() / one_c.outcome.rps().max(1e-9),
-            r.outcome.rps() / raw_c.outcome.rps().max(1e-9),
+            r.per(one_c),
+            r.per(raw_c),
             cpu.map_or("?".into(), |us| format!("{us:.0}")),
             // The ceiling's CPU a request over this one's: what the ratio
             // to the ceiling would be if both had the cores to themselves.
@@ -651,13 +657,11 @@ pub async fn run(cli: &BenchCli) -> Result<String, String> {
             .zip(&spreads)
             .map(|((r, one_c, raw_c, floor), range)| targets::Scenario {
                 name: r.name.clone(),
-                of_one: r.outcome.rps() / one_c.outcome.rps().max(1e-9),
+                of_one: r.per(one_c),
                 of_one_range: *range,
-                of_raw: r.outcome.rps() / raw_c.outcome.rps().max(1e-9),
+                of_raw: r.per(raw_c),
                 p99_ms: r.outcome.ms(0.99),
-                statements_allow: floor
-                    .as_ref()
-                    .map(|(f, _)| f.outcome.rps() / one_c.outcome.rps().max(1e-9)),
+                statements_allow: floor.as_ref().map(|(f, _)| f.per(one_c)),
                 read: floor.is_some(),
             })
             .collect(),

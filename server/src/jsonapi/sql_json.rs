@@ -247,15 +247,17 @@ impl Layout {
 }
 
 /// The length of `f`'s text in `r` when it is a text read from a
-/// PostgreSQL row (what most of an object is), else a bound for the rest.
+/// PostgreSQL row (what most of an object is: its raw bytes, neither
+/// decoded nor checked, which [`write_column`] does once), else a bound
+/// for the rest.
 fn column_size(f: &Field, r: &QueryResult) -> usize {
     match f.kind {
         FieldKind::Bool | FieldKind::Int { .. } | FieldKind::Float { .. } => 24,
         FieldKind::DateTime => 32,
         _ => r
             .try_as_pg_row()
-            .and_then(|row| Row::try_get::<Option<&str>, _>(row, f.column).ok())
-            .flatten()
+            .and_then(|row| Row::try_get_raw(row, f.column).ok())
+            .and_then(|v| v.as_bytes().ok())
             .map_or(4, |t| t.len() + 2),
     }
 }
